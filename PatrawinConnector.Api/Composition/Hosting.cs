@@ -1,0 +1,56 @@
+using System.Globalization;
+using Microsoft.OpenApi;
+using PatrawinConnector.Api.Webhooks;
+
+namespace PatrawinConnector.Api.Composition;
+
+public static class Hosting
+{
+    public static WebApplicationBuilder AddConnectorHosting(this WebApplicationBuilder builder)
+    {
+        var hosting = builder.Configuration.Get<HostingOptions>() ?? new HostingOptions();
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls($"http://+:{hosting.WebhookPort.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        builder.Logging.SetMinimumLevel(hosting.MinimumLevel);
+        // Per-request and per-command chatter would drown the one line each time group and sync batch logs.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+
+        builder.Services.AddControllers();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ConnectorExceptionHandler>();
+        builder.Services.AddEndpointsApiExplorer();
+        builder.Services.AddSwaggerGen(swagger =>
+        {
+            swagger.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "Patrawin Connector",
+                Version = "v1",
+                Description = "Posts WiseTime time into Patrawin and keeps WiseTime's tags in step with Patrawin.",
+            });
+            swagger.OperationFilter<TimeGroupRequestBodyFilter>();
+        });
+        return builder;
+    }
+
+    public static WebApplication UseConnectorPipeline(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseWhen(
+            context => HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(WebhookRoutes.ReceiveTimePostedEvent, StringComparison.OrdinalIgnoreCase),
+            webhook => webhook.UseMiddleware<CallerKeyMiddleware>());
+        return app;
+    }
+
+    public static WebApplication MapConnectorEndpoints(this WebApplication app)
+    {
+        app.MapControllers();
+        app.UseSwagger();
+        app.UseSwaggerUI();
+        return app;
+    }
+}

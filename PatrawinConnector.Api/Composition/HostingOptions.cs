@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Options;
+
+namespace PatrawinConnector.Api.Composition;
+
+public enum ConnectorLogLevel
+{
+    Trace,
+    Debug,
+    Info,
+    Warn,
+    Error,
+    Off,
+}
+
+public sealed class HostingOptions
+{
+    /// <summary>Port of the webhook, dashboard and probes (ASPNETCORE_URLS, when set, wins).</summary>
+    [ConfigurationKeyName("WEBHOOK_PORT")]
+    public int WebhookPort { get; set; } = 8080;
+
+    [ConfigurationKeyName("LOG_LEVEL")]
+    public ConnectorLogLevel LogLevel { get; set; } = ConnectorLogLevel.Info;
+
+    public LogLevel MinimumLevel => LogLevel switch
+    {
+        ConnectorLogLevel.Trace => Microsoft.Extensions.Logging.LogLevel.Trace,
+        ConnectorLogLevel.Debug => Microsoft.Extensions.Logging.LogLevel.Debug,
+        ConnectorLogLevel.Info => Microsoft.Extensions.Logging.LogLevel.Information,
+        ConnectorLogLevel.Warn => Microsoft.Extensions.Logging.LogLevel.Warning,
+        ConnectorLogLevel.Error => Microsoft.Extensions.Logging.LogLevel.Error,
+        _ => Microsoft.Extensions.Logging.LogLevel.None,
+    };
+}
+
+internal sealed class HostingOptionsValidator : IValidateOptions<HostingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, HostingOptions options) =>
+        options.WebhookPort is >= 1 and <= 65535
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail($"WEBHOOK_PORT must be between 1 and 65535, not {options.WebhookPort}. Example: WEBHOOK_PORT=8080");
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Options;
+using PatrawinConnector.Api.Composition;
+using PatrawinConnector.Domain;
+
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddConnectorOptions();
+    builder.AddConnectorHosting();
+    builder.AddConnectorDomain();
+    builder.AddConnectorStartup();
+
+    var app = builder.Build();
+    app.UseConnectorPipeline();
+    app.MapConnectorEndpoints();
+    await app.RunAsync();
+    return 0;
+}
+catch (ConnectorConfigurationException e)
+{
+    foreach (var problem in e.Problems)
+    {
+        await Console.Error.WriteLineAsync($"Configuration error: {problem}");
+    }
+    return 2;
+}
+catch (OptionsValidationException e)
+{
+    foreach (var problem in e.Failures)
+    {
+        await Console.Error.WriteLineAsync($"Configuration error: {problem}");
+    }
+    return 2;
+}
+
+/// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

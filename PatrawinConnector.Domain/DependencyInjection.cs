@@ -1,0 +1,87 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using PatrawinConnector.Domain.Patrawin;
+using PatrawinConnector.Domain.PostedTime;
+using PatrawinConnector.Domain.State;
+using PatrawinConnector.Domain.Tags;
+using PatrawinConnector.Domain.WiseTime;
+
+namespace PatrawinConnector.Domain;
+
+public static class DependencyInjection
+{
+    /// <summary>
+    /// The connector's domain: Patrawin (SQL Server or SQLite), the state database, WiseTime (HTTP or sandbox) and
+    /// posting. Options are bound by the host; here each is validated and the sandbox-or-real choices are made once.
+    /// </summary>
+    public static IHostApplicationBuilder AddConnectorDomain(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddSingleton<IValidateOptions<PatrawinOptions>, PatrawinOptionsValidator>();
+        services.AddSingleton<IValidateOptions<StateOptions>, StateOptionsValidator>();
+        services.AddSingleton<IValidateOptions<WiseTimeOptions>, WiseTimeOptionsValidator>();
+        services.AddSingleton<IValidateOptions<TagOptions>, TagOptionsValidator>();
+        services.AddSingleton<IValidateOptions<PostedTimeOptions>, PostedTimeOptionsValidator>();
+
+        // State (SQLite in DATA_DIR)
+        services.AddSingleton<StateWriteGate>();
+        services.AddPooledDbContextFactory<ConnectorStateDbContext>((sp, options) => options
+            .UseSqlite(sp.GetRequiredService<IOptions<StateOptions>>().Value.StateConnectionString)
+            .AddInterceptors(new StatePragmas()));
+
+        // Patrawin: one model, two providers
+        services.AddSingleton(sp => PatrawinConnection.Resolve(
+            sp.GetRequiredService<IOptions<PatrawinOptions>>().Value,
+            sp.GetRequiredService<IOptions<StateOptions>>().Value.FullDataDir));
+        services.AddDbContextPool<PatrawinDbContext>((sp, options) =>
+        {
+            var patrawin = sp.GetRequiredService<IOptions<PatrawinOptions>>().Value;
+            var connectionString = sp.GetRequiredService<PatrawinConnectionString>().Value;
+            if (patrawin.EffectiveProvider == PatrawinProvider.SqlServer)
+            {
+                options.UseSqlServer(connectionString, sql => sql.CommandTimeout(patrawin.CommandTimeoutSeconds));
+            }
+            else
+            {
+                options.UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(patrawin.CommandTimeoutSeconds));
+            }
+            options.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
+        });
+        services.AddSingleton<SqlitePatrawinDatabase>();
+        services.AddSingleton<SqlServerTimePoster>();
+        services.AddSingleton<SqliteTimePoster>();
+        services.AddSingleton<IPatrawinTimePoster>(sp =>
+            sp.GetRequiredService<IOptions<PatrawinOptions>>().Value.EffectiveProvider == PatrawinProvider.SqlServer
+                ? sp.GetRequiredService<SqlServerTimePoster>()
+                : sp.GetRequiredService<SqliteTimePoster>());
+
+        // WiseTime: the Connect API, or the sandbox when no API key is set
+        services.AddHttpClient<WiseTimeHttpClient>((sp, http) =>
+        {
+            var wiseTime = sp.GetRequiredService<IOptions<WiseTimeOptions>>().Value;
+            http.BaseAddress = wiseTime.BaseUri;
+            http.Timeout = TimeSpan.FromSeconds(30);
+            if (!wiseTime.IsSandbox)
+            {
+                http.DefaultRequestHeaders.Add(WiseTimeHttpClient.ApiKeyHeader, wiseTime.ApiKey);
+            }
+        });
+        services.AddSingleton<SandboxWiseTimeClient>();
+        services.AddTransient<IWiseTimeClient>(sp =>
+            sp.GetRequiredService<IOptions<WiseTimeOptions>>().Value.IsSandbox
+                ? sp.GetRequiredService<SandboxWiseTimeClient>()
+                : sp.GetRequiredService<WiseTimeHttpClient>());
+
+        // Posted time
+        services.AddSingleton<GroupLocks>();
+        services.AddSingleton<PostingLedger>();
+        services.AddScoped<PostingQueries>();
+        services.AddScoped<PostingService>();
+        return builder;
+    }
+}

@@ -1,0 +1,17 @@
+using Microsoft.EntityFrameworkCore;
+using PatrawinConnector.Domain.State.Configurations;
+
+namespace PatrawinConnector.Domain.State;
+
+/// <summary>The connector's own SQLite state in DATA_DIR. It owns its migrations (State/Migrations), applied at start-up.</summary>
+public sealed class ConnectorStateDbContext(DbContextOptions<ConnectorStateDbContext> options) : DbContext(options)
+{
+    public DbSet<PostingLedgerEntry> PostingLedger => Set<PostingLedgerEntry>();
+    public DbSet<SandboxWiseTimeCall> SandboxWiseTimeCalls => Set<SandboxWiseTimeCall>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfiguration(new PostingLedgerEntryConfiguration());
+        modelBuilder.ApplyConfiguration(new SandboxWiseTimeCallConfiguration());
+    }
+}

@@ -1,0 +1,33 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace PatrawinConnector.Domain.State;
+
+/// <summary>Per-connection settings of the state database: WAL readers never block the writer; NORMAL sync is durable across process crashes.</summary>
+internal sealed class StatePragmas : DbConnectionInterceptor
+{
+    private const string Pragmas = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;";
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = Pragmas;
+        command.ExecuteNonQuery();
+    }
+
+    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = Pragmas;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
+
+/// <summary>Used by <c>dotnet ef migrations add</c> only.</summary>
+internal sealed class DesignTimeStateDbContextFactory : IDesignTimeDbContextFactory<ConnectorStateDbContext>
+{
+    public ConnectorStateDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<ConnectorStateDbContext>().UseSqlite("Data Source=design-time.db").Options);
+}
