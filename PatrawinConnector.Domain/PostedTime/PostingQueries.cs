@@ -5,15 +5,16 @@ namespace PatrawinConnector.Domain.PostedTime;
 
 /// <summary>
 /// The Patrawin reads that posting needs. None is on the happy path: pw_PostTime checks everything itself, and these
-/// run only to explain a refusal or to recognise an earlier, interrupted post.
+/// run only to explain a refusal or to recognise an earlier, interrupted post. Each query is built by an internal
+/// method so that the T-SQL it generates can be snapshotted.
 /// </summary>
 public sealed class PostingQueries(PatrawinDbContext patrawin)
 {
     /// <summary>The tags that are neither a case number (ARENDE_1) nor a client number (KUND_24).</summary>
     public async Task<IReadOnlyList<string>> FindUnknownTagsAsync(IReadOnlyList<string> tags, CancellationToken ct)
     {
-        var cases = await patrawin.Cases.Where(c => tags.Contains(c.Number)).Select(c => c.Number).ToListAsync(ct);
-        var clients = await patrawin.Clients.Where(c => tags.Contains(c.Number)).Select(c => c.Number).ToListAsync(ct);
+        var cases = await CaseNumbersAmong(patrawin, tags).ToListAsync(ct);
+        var clients = await ClientNumbersAmong(patrawin, tags).ToListAsync(ct);
         var known = new HashSet<string>(cases.Concat(clients), StringComparer.OrdinalIgnoreCase);
         return tags.Where(t => !known.Contains(t)).ToList();
     }
@@ -21,42 +22,53 @@ public sealed class PostingQueries(PatrawinDbContext patrawin)
     /// <summary>Whether some Patrawin user has this username or e-mail address, and whether one of them is active.</summary>
     public async Task<(bool Exists, bool Active)> DescribeUserAsync(string author, CancellationToken ct)
     {
-        var upper = author.ToUpperInvariant();
-        var states = await patrawin.Users
-            .Where(u => u.Username.ToUpper() == upper || (u.Email != null && u.Email.ToUpper() == upper))
-            .Select(u => u.IsActive)
-            .ToListAsync(ct);
+        var states = await UserActivity(patrawin, author).ToListAsync(ct);
         return (states.Count > 0, states.Contains(true));
     }
 
     /// <summary>Whether the activity code exists in FAKTURATEXTNR_15 at all (active or not).</summary>
-    public Task<bool> ActivityCodeExistsAsync(int code, CancellationToken ct) =>
-        code is < short.MinValue or > short.MaxValue
-            ? Task.FromResult(false)
-            : patrawin.ActivityCodes.AnyAsync(a => a.Code == (short)code, ct);
+    public async Task<bool> ActivityCodeExistsAsync(int code, CancellationToken ct) =>
+        code is >= short.MinValue and <= short.MaxValue && await ActivityCodeRows(patrawin, (short)code).AnyAsync(ct);
 
     /// <summary>
     /// The PENDING_TIME_335 rows an earlier attempt of this plan committed, if any. PENDING_TIME_335 has no group id,
     /// so the rows are recognised by what the plan writes: target, start, minutes, code and narrative.
     /// </summary>
-    public async Task<IReadOnlyList<int>> FindPostedRowsAsync(PostingPlan plan, CancellationToken ct)
+    public async Task<IReadOnlyList<int>> FindPostedRowsAsync(PostingPlan plan, CancellationToken ct) =>
+        plan.ActivityCode is < short.MinValue or > short.MaxValue
+            ? []
+            : await PostedRows(patrawin, plan).ToListAsync(ct);
+
+    internal static IQueryable<string> CaseNumbersAmong(PatrawinDbContext db, IReadOnlyList<string> tags) =>
+        db.Cases.Where(c => tags.Contains(c.Number)).Select(c => c.Number);
+
+    internal static IQueryable<string> ClientNumbersAmong(PatrawinDbContext db, IReadOnlyList<string> tags) =>
+        db.Clients.Where(c => tags.Contains(c.Number)).Select(c => c.Number);
+
+    internal static IQueryable<bool> UserActivity(PatrawinDbContext db, string author)
     {
-        if (plan.ActivityCode is < short.MinValue or > short.MaxValue)
-        {
-            return [];
-        }
+        var upper = author.ToUpperInvariant();
+        return db.Users
+            .Where(u => u.Username.ToUpper() == upper || (u.Email != null && u.Email.ToUpper() == upper))
+            .Select(u => u.IsActive);
+    }
+
+    internal static IQueryable<ActivityCode> ActivityCodeRows(PatrawinDbContext db, short code) =>
+        db.ActivityCodes.Where(a => a.Code == code);
+
+    internal static IQueryable<int> PostedRows(PatrawinDbContext db, PostingPlan plan)
+    {
         var code = (short)plan.ActivityCode;
         var minutes = plan.Minutes;
         var narrative = plan.Narrative;
-        var tag = plan.Tags[0];
         var start = plan.StartTime.UtcDateTime;
-        return await patrawin.PendingTime
+        var tag = plan.Tags[0];
+        return db.PendingTime
             .Where(p => (p.CaseNumber == tag || (p.CaseNumber == null && p.ClientNumber == tag))
                         && p.StartTimeUtc == start
                         && p.Minutes == minutes
                         && p.ActivityCode == code
                         && p.Text == narrative)
-            .Select(p => p.Id)
-            .ToListAsync(ct);
+            .Select(p => p.Id);
     }
 }
