@@ -1,0 +1,72 @@
+using PatrawinConnector.Tests.Support;
+
+namespace PatrawinConnector.Tests.Composition;
+
+/// <summary>The real entry point with broken settings: it must stop with one clear line per problem and exit code 2.</summary>
+[NonParallelizable]
+public sealed class StartupConfigurationTests
+{
+    private TempDirectory _directory = null!;
+
+    [SetUp]
+    public void CreateDataDir() => _directory = new TempDirectory();
+
+    [TearDown]
+    public void RemoveDataDir() => _directory.Dispose();
+
+    [TestCase("TAG_UPSERT_BATCH_SIZE=abc", "TAG_UPSERT_BATCH_SIZE 'abc' is not a whole number. Example: TAG_UPSERT_BATCH_SIZE=500")]
+    [TestCase("TAG_UPSERT_BATCH_SIZE=5000", "TAG_UPSERT_BATCH_SIZE must be between 1 and 2000")]
+    [TestCase("RECEIVE_POSTED_TIME=SOMETIMES", "RECEIVE_POSTED_TIME 'SOMETIMES' is not one of WEBHOOK, LONG_POLL, DISABLED. Example: RECEIVE_POSTED_TIME=WEBHOOK")]
+    [TestCase("ADD_SUMMARY_TO_NARRATIVE=yes", "ADD_SUMMARY_TO_NARRATIVE 'yes' is neither true nor false. Example: ADD_SUMMARY_TO_NARRATIVE=false")]
+    [TestCase("LONG_POLL_BATCH_SIZE= 30 ", "LONG_POLL_BATCH_SIZE must be between 1 and 25, not 30")]
+    [TestCase("TIMEZONE=Mars/Olympus", "TIMEZONE 'Mars/Olympus' is not a known IANA time zone. Example: TIMEZONE=Europe/Stockholm")]
+    [TestCase("TAG_UPSERT_PATH=Patrawin", "TAG_UPSERT_PATH 'Patrawin' must start and end with '/'")]
+    [TestCase("WISETIME_API_URL=wisetime.com", "WISETIME_API_URL 'wisetime.com' is not an http(s) URL")]
+    [TestCase("PATRAWIN_PROVIDER=oracle", "PATRAWIN_PROVIDER 'oracle' is not one of AUTO, SQL_SERVER, SQLITE")]
+    [TestCase("WEBHOOK_PORT=0", "WEBHOOK_PORT must be between 1 and 65535")]
+    [TestCase("LOG_LEVEL=LOUD", "LOG_LEVEL 'LOUD' is not one of TRACE, DEBUG, INFO, WARN, ERROR, OFF")]
+    public async Task Main_InvalidSetting_ExitsWithOneClearLine(string setting, string expected)
+    {
+        var (exitCode, errors) = await RunAsync(setting);
+
+        Assert.That(exitCode, Is.EqualTo(2));
+        Assert.That(errors, Has.Some.Contains(expected));
+    }
+
+    [Test]
+    public async Task Main_BrokenJdbcUrlWithPassword_NamesTheProblemButNotThePassword()
+    {
+        var (exitCode, errors) = await RunAsync("PATRAWIN_JDBC_URL=jdbc:sqlserver://db:port;password=Hunter2secret", "PATRAWIN_DB_PASSWORD=Hunter2secret");
+
+        Assert.That(exitCode, Is.EqualTo(2));
+        Assert.That(errors, Has.Some.Contains("PATRAWIN_JDBC_URL is not a SQL Server JDBC URL: port 'port'"));
+        Assert.That(string.Join('\n', errors), Does.Not.Contain("Hunter2"));
+    }
+
+    [Test]
+    public async Task Main_SeveralInvalidSettings_OneLineEach()
+    {
+        var (_, errors) = await RunAsync("TAG_UPSERT_BATCH_SIZE=x", "LONG_POLL_BATCH_SIZE=y");
+
+        Assert.That(errors, Has.Count.EqualTo(2));
+        Assert.That(errors, Has.All.StartWith("Configuration error: "));
+    }
+
+    private async Task<(int ExitCode, List<string> Errors)> RunAsync(params string[] settings)
+    {
+        var args = settings.Select(s => "--" + s).Append($"--DATA_DIR={_directory.Path}").Append("--urls=http://127.0.0.1:0").ToArray();
+        var original = Console.Error;
+        using var captured = new StringWriter();
+        Console.SetError(captured);
+        try
+        {
+            var result = typeof(Program).Assembly.EntryPoint!.Invoke(null, [args]);
+            var exitCode = result is Task<int> task ? await task : (int)result!;
+            return (exitCode, captured.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList());
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using PatrawinConnector.Domain.Patrawin;
+using PatrawinConnector.Domain.WiseTime;
+
+namespace PatrawinConnector.Tests.Support;
+
+/// <summary>
+/// The whole connector in memory: settings through UseSetting, state and the sandbox Patrawin in a temp directory of
+/// its own, WiseTime replaced by a recording fake.
+/// </summary>
+public sealed class ConnectorApiFactory : WebApplicationFactory<Program>
+{
+    private readonly TempDirectory _directory = new();
+    private readonly Dictionary<string, string?> _settings;
+
+    public ConnectorApiFactory(Dictionary<string, string?>? settings = null) =>
+        _settings = settings ?? [];
+
+    public RecordingWiseTimeClient WiseTime { get; } = new();
+
+    public string DataDir => _directory.Path;
+
+    public SandboxPatrawin Patrawin { get; private set; } = null!;
+
+    /// <summary>Starts the host (migrations, sandbox creation) and opens the sandbox Patrawin for assertions.</summary>
+    public async Task<ConnectorApiFactory> StartAsync()
+    {
+        _ = Server;
+        Patrawin = await SandboxPatrawin.CreateAsync(Path.Combine(DataDir, PatrawinConnection.SandboxFileName));
+        return this;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("DATA_DIR", _directory.Path);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureServices(services =>
+        {
+            services.RemoveAll<IWiseTimeClient>();
+            services.AddSingleton<IWiseTimeClient>(WiseTime);
+        });
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            _directory.Dispose();
+        }
+    }
+}
