@@ -59,6 +59,14 @@ public sealed class SqliteTimePoster(PatrawinConnectionString connectionString, 
         {
             await using var connection = new SqliteConnection(connectionString.Value);
             await connection.OpenAsync(cancellationToken);
+            if (options.Value.IsSandbox)
+            {
+                // The sandbox was created in WAL mode, where NORMAL keeps every commit across a process crash without an
+                // fsync per commit. A file the operator gave is left on SQLite's defaults.
+                await using var pragma = connection.CreateCommand();
+                pragma.CommandText = "PRAGMA synchronous = NORMAL;";
+                await pragma.ExecuteNonQueryAsync(cancellationToken);
+            }
             await using var transaction = connection.BeginTransaction();
             var ids = new List<int>(entries.Count);
             for (var i = 0; i < entries.Count; i++)

@@ -17,28 +17,55 @@ public sealed class PostingLedger(IDbContextFactory<ConnectorStateDbContext> sta
         return await db.PostingLedger.AsNoTracking().FirstOrDefaultAsync(e => e.GroupId == groupId, ct);
     }
 
-    /// <summary>Records that the group is about to be posted with this plan (before any Patrawin write).</summary>
-    public Task BeginAttemptAsync(PostingPlan plan, CancellationToken ct) =>
-        UpsertAsync(plan.GroupId, entry =>
+    /// <summary>
+    /// Records that the group is about to be posted with this plan, before any Patrawin write. A first delivery is
+    /// one INSERT; a redelivery one UPDATE.
+    /// </summary>
+    public async Task BeginAttemptAsync(PostingPlan plan, bool isFirstDelivery, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        using (await writeGate.EnterAsync(ct))
         {
-            entry.Status = PostingStatus.InProgress;
-            entry.Attempts++;
-            Describe(entry, plan);
-            entry.Message = null;
-            entry.PendingTimeIds = null;
-        }, ct);
-
-    /// <summary>Records the outcome of the attempt <see cref="BeginAttemptAsync"/> started.</summary>
-    public Task CompleteAttemptAsync(string groupId, PostingStatus status, string message, IReadOnlyList<int>? pendingTimeIds, CancellationToken ct) =>
-        UpsertAsync(groupId, entry =>
-        {
-            entry.Status = status;
-            entry.Message = Truncate(message);
-            if (pendingTimeIds is { Count: > 0 })
+            await using var db = await state.CreateDbContextAsync(ct);
+            if (isFirstDelivery)
             {
-                entry.PendingTimeIds = Truncate(string.Join(',', pendingTimeIds));
+                var entry = new PostingLedgerEntry { GroupId = plan.GroupId, FirstReceivedAt = now, UpdatedAt = now, Status = PostingStatus.InProgress, Attempts = 1 };
+                Describe(entry, plan);
+                db.PostingLedger.Add(entry);
+                await db.SaveChangesAsync(ct);
+                return;
             }
-        }, ct);
+
+            await db.PostingLedger.Where(e => e.GroupId == plan.GroupId).ExecuteUpdateAsync(set => set
+                .SetProperty(e => e.Status, PostingStatus.InProgress)
+                .SetProperty(e => e.Attempts, e => e.Attempts + 1)
+                .SetProperty(e => e.UserName, Truncate(plan.UserDisplayName))
+                .SetProperty(e => e.Author, Truncate(plan.Author))
+                .SetProperty(e => e.Tags, Truncate(string.Join(", ", plan.Tags)))
+                .SetProperty(e => e.ActivityCode, plan.ActivityCode)
+                .SetProperty(e => e.Minutes, plan.Minutes)
+                .SetProperty(e => e.StartTimeUtc, plan.StartTime.UtcDateTime)
+                .SetProperty(e => e.Message, (string?)null)
+                .SetProperty(e => e.PendingTimeIds, (string?)null)
+                .SetProperty(e => e.UpdatedAt, now), ct);
+        }
+    }
+
+    /// <summary>Records the outcome of the attempt <see cref="BeginAttemptAsync"/> started: one UPDATE.</summary>
+    public async Task CompleteAttemptAsync(string groupId, PostingStatus status, string message, IReadOnlyList<int>? pendingTimeIds, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var ids = pendingTimeIds is { Count: > 0 } ? Truncate(string.Join(',', pendingTimeIds)) : null;
+        using (await writeGate.EnterAsync(ct))
+        {
+            await using var db = await state.CreateDbContextAsync(ct);
+            await db.PostingLedger.Where(e => e.GroupId == groupId).ExecuteUpdateAsync(set => set
+                .SetProperty(e => e.Status, status)
+                .SetProperty(e => e.Message, Truncate(message))
+                .SetProperty(e => e.PendingTimeIds, e => ids ?? e.PendingTimeIds)
+                .SetProperty(e => e.UpdatedAt, now), ct);
+        }
+    }
 
     /// <summary>Records a delivery that was answered without calling pw_PostTime (refused, or nothing to post).</summary>
     public Task RecordWithoutAttemptAsync(string groupId, PostingStatus status, string message, string? userName, CancellationToken ct) =>

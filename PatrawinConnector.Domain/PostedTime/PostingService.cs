@@ -66,10 +66,10 @@ public sealed class PostingService(
                 $"This time was already posted to Patrawin ({string.Join(", ", plan!.Tags)}); nothing was posted again."));
         }
 
-        return await AttemptAsync(plan!, ct);
+        return await AttemptAsync(plan!, isFirstDelivery: previous is null, ct);
     }
 
-    private async Task<PostingOutcome> AttemptAsync(PostingPlan plan, CancellationToken ct)
+    private async Task<PostingOutcome> AttemptAsync(PostingPlan plan, bool isFirstDelivery, CancellationToken ct)
     {
         if (plan.Author.Length > PostingPlanner.MaxAuthorLength)
         {
@@ -78,7 +78,7 @@ public sealed class PostingService(
                 plan.GroupId, PostingPlanner.MaxAuthorLength, PostingPlanner.MaxAuthorLength);
         }
 
-        await ledger.BeginAttemptAsync(plan, ct);
+        await ledger.BeginAttemptAsync(plan, isFirstDelivery, ct);
         PostTimeResult result;
         try
         {
