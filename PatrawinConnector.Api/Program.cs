@@ -8,6 +8,7 @@ try
     builder.AddConnectorOptions();
     builder.AddConnectorHosting();
     builder.AddConnectorDomain();
+    builder.AddConnectorJobs();
     builder.AddConnectorStartup();
 
     var app = builder.Build();

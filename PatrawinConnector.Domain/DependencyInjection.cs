@@ -2,7 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PatrawinConnector.Domain.ActivityTypes;
 using PatrawinConnector.Domain.Patrawin;
 using PatrawinConnector.Domain.PostedTime;
 using PatrawinConnector.Domain.State;
@@ -27,6 +29,7 @@ public static class DependencyInjection
         services.AddSingleton<IValidateOptions<WiseTimeOptions>, WiseTimeOptionsValidator>();
         services.AddSingleton<IValidateOptions<TagOptions>, TagOptionsValidator>();
         services.AddSingleton<IValidateOptions<PostedTimeOptions>, PostedTimeOptionsValidator>();
+        services.AddSingleton<IValidateOptions<ActivityTypeOptions>, ActivityTypeOptionsValidator>();
 
         // State (SQLite in DATA_DIR)
         services.AddSingleton<StateWriteGate>();
@@ -61,16 +64,20 @@ public static class DependencyInjection
                 : sp.GetRequiredService<SqliteTimePoster>());
 
         // WiseTime: the Connect API, or the sandbox when no API key is set
+        services.AddSingleton(sp => WiseTimeResilience.Create(
+            sp.GetRequiredService<IOptions<WiseTimeOptions>>().Value,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WiseTimeResilience).FullName!)));
         services.AddHttpClient<WiseTimeHttpClient>((sp, http) =>
-        {
-            var wiseTime = sp.GetRequiredService<IOptions<WiseTimeOptions>>().Value;
-            http.BaseAddress = wiseTime.BaseUri;
-            http.Timeout = TimeSpan.FromSeconds(30);
-            if (!wiseTime.IsSandbox)
             {
-                http.DefaultRequestHeaders.Add(WiseTimeHttpClient.ApiKeyHeader, wiseTime.ApiKey);
-            }
-        });
+                var wiseTime = sp.GetRequiredService<IOptions<WiseTimeOptions>>().Value;
+                http.BaseAddress = wiseTime.BaseUri;
+                http.Timeout = Timeout.InfiniteTimeSpan;   // the pipeline times each attempt
+                if (!wiseTime.IsSandbox)
+                {
+                    http.DefaultRequestHeaders.Add(WiseTimeHttpClient.ApiKeyHeader, wiseTime.ApiKey);
+                }
+            })
+            .AddHttpMessageHandler(sp => new ResilienceHandler(sp.GetRequiredService<Polly.ResiliencePipeline<HttpResponseMessage>>()));
         services.AddSingleton<SandboxWiseTimeClient>();
         services.AddTransient<IWiseTimeClient>(sp =>
             sp.GetRequiredService<IOptions<WiseTimeOptions>>().Value.IsSandbox
@@ -82,6 +89,14 @@ public static class DependencyInjection
         services.AddSingleton<PostingLedger>();
         services.AddScoped<PostingQueries>();
         services.AddScoped<PostingService>();
+
+        // Tags and activity types
+        services.AddSingleton<SyncCursorStore>();
+        services.AddScoped<TagQueries>();
+        services.AddScoped<TagSyncService>();
+        services.AddScoped<TagRefreshService>();
+        services.AddScoped<ActivityTypeQueries>();
+        services.AddScoped<ActivityTypeSyncService>();
         return builder;
     }
 }

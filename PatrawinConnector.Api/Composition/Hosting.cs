@@ -19,6 +19,7 @@ public static class Hosting
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        builder.Logging.AddFilter("Quartz", LogLevel.Warning);
 
         builder.Services.AddControllers();
         builder.Services.AddProblemDetails();

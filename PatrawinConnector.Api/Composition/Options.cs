@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Options;
+using PatrawinConnector.Domain.ActivityTypes;
 using PatrawinConnector.Domain.Patrawin;
 using PatrawinConnector.Domain.PostedTime;
 using PatrawinConnector.Domain.State;
@@ -27,6 +28,8 @@ public static class Options
         Normalise<WiseTimeOptions>(configuration, overrides, problems);
         Normalise<TagOptions>(configuration, overrides, problems);
         Normalise<PostedTimeOptions>(configuration, overrides, problems);
+        Normalise<ActivityTypeOptions>(configuration, overrides, problems);
+        Normalise<JobStoreOptions>(configuration, overrides, problems);
         if (problems.Count > 0)
         {
             throw new ConnectorConfigurationException(problems);
@@ -35,12 +38,15 @@ public static class Options
 
         var services = builder.Services;
         services.AddSingleton<IValidateOptions<HostingOptions>, HostingOptionsValidator>();
+        services.AddSingleton<IValidateOptions<JobStoreOptions>, JobStoreOptionsValidator>();
         Bind<HostingOptions>(services, configuration);
         Bind<StateOptions>(services, configuration);
         Bind<PatrawinOptions>(services, configuration);
         Bind<WiseTimeOptions>(services, configuration);
         Bind<TagOptions>(services, configuration);
         Bind<PostedTimeOptions>(services, configuration);
+        Bind<ActivityTypeOptions>(services, configuration);
+        Bind<JobStoreOptions>(services, configuration);
         return builder;
     }
 

@@ -16,6 +16,9 @@ public sealed class PatrawinDbContext(DbContextOptions<PatrawinDbContext> option
     public DbSet<PatrawinUser> Users => Set<PatrawinUser>();
     public DbSet<ActivityCode> ActivityCodes => Set<ActivityCode>();
     public DbSet<PendingTime> PendingTime => Set<PendingTime>();
+    public DbSet<ActivityCodeLabel> ActivityCodeLabels => Set<ActivityCodeLabel>();
+    public DbSet<CompanyInfo> CompanyInfo => Set<CompanyInfo>();
+    public DbSet<SystemParameter> SystemParameters => Set<SystemParameter>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         throw new InvalidOperationException("The Patrawin database is read-only for the connector.");
@@ -32,5 +35,8 @@ public sealed class PatrawinDbContext(DbContextOptions<PatrawinDbContext> option
         modelBuilder.ApplyConfiguration(new PatrawinUserConfiguration());
         modelBuilder.ApplyConfiguration(new ActivityCodeConfiguration());
         modelBuilder.ApplyConfiguration(new PendingTimeConfiguration());
+        modelBuilder.ApplyConfiguration(new ActivityCodeLabelConfiguration());
+        modelBuilder.ApplyConfiguration(new CompanyInfoConfiguration());
+        modelBuilder.ApplyConfiguration(new SystemParameterConfiguration());
     }
 }

@@ -74,3 +74,26 @@ public sealed class PendingTime
     public int ImportStatus { get; init; }
     public DateTime Created { get; init; }
 }
+
+/// <summary>An activity code's label in one language (FAKTURATEXT_16).</summary>
+public sealed class ActivityCodeLabel
+{
+    public int Id { get; init; }
+    public short Code { get; init; }
+    public required string LanguageCode { get; init; }
+    public string? Label { get; init; }
+}
+
+/// <summary>Company information (FORETAGINFO_56); its screen language picks the activity code labels.</summary>
+public sealed class CompanyInfo
+{
+    public string? ScreenLanguage { get; init; }
+}
+
+/// <summary>A system parameter (PARAMETER_149).</summary>
+public sealed class SystemParameter
+{
+    public required string Section { get; init; }
+    public required string Name { get; init; }
+    public string? Value { get; init; }
+}

@@ -92,6 +92,10 @@ internal static class SandboxPatrawinData
             Parameter nvarchar(100)  NOT NULL,
             Varde     nvarchar(4000) NULL
         );
+        -- What the keyset sync reads in order (Patrawin ships without them; docs/operations.md suggests them to DBAs)
+        CREATE INDEX IX_ARENDE_1_Skapatdat_Arendenr ON ARENDE_1 (Skapatdat, Arendenr);
+        CREATE INDEX IX_KUND_24_Skapatdat_Kundnr ON KUND_24 (Skapatdat, Kundnr);
+        CREATE INDEX IX_KUND_ARENDE_25_Arendenr ON KUND_ARENDE_25 (Arendenr, Kundnr);
         """;
 
     private static readonly (string Code, string Description, int Type)[] CreditLevels =

@@ -8,10 +8,16 @@ public sealed class ConnectorStateDbContext(DbContextOptions<ConnectorStateDbCon
 {
     public DbSet<PostingLedgerEntry> PostingLedger => Set<PostingLedgerEntry>();
     public DbSet<SandboxWiseTimeCall> SandboxWiseTimeCalls => Set<SandboxWiseTimeCall>();
+    public DbSet<SyncCursor> SyncCursors => Set<SyncCursor>();
+    public DbSet<ActivityTypeSyncState> ActivityTypeSync => Set<ActivityTypeSyncState>();
+    public DbSet<JobRun> JobRuns => Set<JobRun>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfiguration(new PostingLedgerEntryConfiguration());
         modelBuilder.ApplyConfiguration(new SandboxWiseTimeCallConfiguration());
+        modelBuilder.ApplyConfiguration(new SyncCursorConfiguration());
+        modelBuilder.ApplyConfiguration(new ActivityTypeSyncStateConfiguration());
+        modelBuilder.ApplyConfiguration(new JobRunConfiguration());
     }
 }

@@ -1,3 +1,5 @@
+using PatrawinConnector.Domain.WiseTime.Contracts;
+
 namespace PatrawinConnector.Domain.WiseTime;
 
 public enum TagDeleteOutcome
@@ -7,9 +9,30 @@ public enum TagDeleteOutcome
     AlreadyGone,
 }
 
-/// <summary>The WiseTime Connect API, as the connector uses it. One method per Connect operation.</summary>
+/// <summary>
+/// The WiseTime Connect API, as the connector uses it: one method per Connect operation, named after its operationId.
+/// Failures are a <see cref="WiseTimeApiException"/> whose category says what to do; callers never see status codes.
+/// </summary>
 public interface IWiseTimeClient
 {
-    /// <summary>POST /tag/delete {"name": …}.</summary>
+    /// <summary>GET /team/info (get-team-info).</summary>
+    Task<TeamInfoResult> GetTeamInfoAsync(CancellationToken cancellationToken);
+
+    /// <summary>POST /tag/batch (batch-tag-upsert), at most 2,000 tags. Per-item errors come back in the result.</summary>
+    Task<BatchUpsertTagResponse> BatchTagUpsertAsync(IReadOnlyList<UpsertTagRequest> tags, CancellationToken cancellationToken);
+
+    /// <summary>POST /tag/delete (tag-delete) by name; 404 counts as deleted.</summary>
     Task<TagDeleteOutcome> TagDeleteAsync(string tagName, CancellationToken cancellationToken);
+
+    /// <summary>POST /activitytype/sync/start (activity-type-sync-start).</summary>
+    Task<SyncSession> ActivityTypeSyncStartAsync(CancellationToken cancellationToken);
+
+    /// <summary>POST /activitytype/batch (activity-type-upsert-batch), at most 2,000 types.</summary>
+    Task<SyncActivityTypesResponse> ActivityTypeUpsertBatchAsync(SyncActivityTypesRequest request, CancellationToken cancellationToken);
+
+    /// <summary>POST /activitytype/sync/complete (activity-type-sync-complete): WiseTime deletes every type not sent in the session.</summary>
+    Task ActivityTypeSyncCompleteAsync(SyncSession session, CancellationToken cancellationToken);
+
+    /// <summary>POST /activitytype/sync/cancel (activity-type-sync-cancel).</summary>
+    Task ActivityTypeSyncCancelAsync(SyncSession session, CancellationToken cancellationToken);
 }

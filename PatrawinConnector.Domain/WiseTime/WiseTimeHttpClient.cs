@@ -2,17 +2,41 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using PatrawinConnector.Domain.WiseTime.Contracts;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace PatrawinConnector.Domain.WiseTime;
 
-/// <summary>The WiseTime Connect API over HTTP. Base address and x-api-key are set when the client is registered.</summary>
+/// <summary>
+/// The WiseTime Connect API over HTTP. Base address, x-api-key and the resilience pipeline (timeouts, retries with
+/// jittered backoff, Retry-After, circuit breaker) are set when the client is registered.
+/// </summary>
 public sealed class WiseTimeHttpClient(HttpClient http, ILogger<WiseTimeHttpClient> logger) : IWiseTimeClient
 {
     public const string ApiKeyHeader = "x-api-key";
 
+    public async Task<TeamInfoResult> GetTeamInfoAsync(CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, "team/info", null, cancellationToken);
+        await EnsureSuccessAsync(response, "team/info", cancellationToken);
+        return await ReadAsync<TeamInfoResult>(response, "team/info", cancellationToken);
+    }
+
+    public async Task<BatchUpsertTagResponse> BatchTagUpsertAsync(IReadOnlyList<UpsertTagRequest> tags, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Post, "tag/batch", new BatchUpsertTagRequest(tags), cancellationToken);
+        if (response.StatusCode == HttpStatusCode.BadRequest && await TryReadErrorsAsync(response, cancellationToken) is { Count: > 0 } errors)
+        {
+            return new BatchUpsertTagResponse(errors);   // per-item refusals: the caller logs and skips those items
+        }
+        await EnsureSuccessAsync(response, "tag/batch", cancellationToken);
+        return new BatchUpsertTagResponse(await TryReadErrorsAsync(response, cancellationToken) ?? []);
+    }
+
     public async Task<TagDeleteOutcome> TagDeleteAsync(string tagName, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(HttpMethod.Post, "tag/delete", new { name = tagName }, cancellationToken);
+        using var response = await SendAsync(HttpMethod.Post, "tag/delete", new DeleteTagRequest(tagName), cancellationToken);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             logger.LogInformation("WiseTime tag {TagName} was already deleted", tagName);
@@ -23,21 +47,61 @@ public sealed class WiseTimeHttpClient(HttpClient http, ILogger<WiseTimeHttpClie
         return TagDeleteOutcome.Deleted;
     }
 
+    public async Task<SyncSession> ActivityTypeSyncStartAsync(CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Post, "activitytype/sync/start", null, cancellationToken);
+        await EnsureSuccessAsync(response, "activitytype/sync/start", cancellationToken);
+        var session = await ReadAsync<SyncSession>(response, "activitytype/sync/start", cancellationToken);
+        return string.IsNullOrEmpty(session.SyncSessionId)
+            ? throw new WiseTimeApiException(WiseTimeErrorCategory.Transient, "WiseTime started an activity type sync without a session id")
+            : session;
+    }
+
+    public async Task<SyncActivityTypesResponse> ActivityTypeUpsertBatchAsync(SyncActivityTypesRequest request, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Post, "activitytype/batch", request, cancellationToken);
+        await EnsureSuccessAsync(response, "activitytype/batch", cancellationToken);
+        return new SyncActivityTypesResponse(await TryReadErrorsAsync(response, cancellationToken) ?? []);
+    }
+
+    public async Task ActivityTypeSyncCompleteAsync(SyncSession session, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Post, "activitytype/sync/complete", session, cancellationToken);
+        await EnsureSuccessAsync(response, "activitytype/sync/complete", cancellationToken);
+    }
+
+    public async Task ActivityTypeSyncCancelAsync(SyncSession session, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Post, "activitytype/sync/cancel", session, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.NotFound)   // already closed or expired: nothing left to cancel
+        {
+            await EnsureSuccessAsync(response, "activitytype/sync/cancel", cancellationToken);
+        }
+    }
+
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, path);
         if (body is not null)
         {
-            request.Content = JsonContent.Create(body, options: WiseTimeJson.Options);
+            request.Content = JsonContent.Create(body, body.GetType(), options: WiseTimeJson.Options);
         }
 
         try
         {
-            return await http.SendAsync(request, ct);
+            return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
         }
         catch (HttpRequestException e)
         {
             throw new WiseTimeApiException(WiseTimeErrorCategory.Transient, $"WiseTime could not be reached ({path}): {e.Message}", inner: e);
+        }
+        catch (TimeoutRejectedException e)
+        {
+            throw new WiseTimeApiException(WiseTimeErrorCategory.Transient, $"WiseTime did not answer in time ({path})", inner: e);
+        }
+        catch (BrokenCircuitException e)
+        {
+            throw new WiseTimeApiException(WiseTimeErrorCategory.Transient, $"WiseTime calls are paused after repeated failures ({path})", inner: e);
         }
         catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
         {
@@ -56,6 +120,47 @@ public sealed class WiseTimeHttpClient(HttpClient http, ILogger<WiseTimeHttpClie
         var apiMessage = await ReadMessageAsync(response, ct);
         logger.LogWarning("WiseTime answered {StatusCode} to {Path}: {ApiMessage}", (int)response.StatusCode, path, apiMessage);
         throw new WiseTimeApiException(category, $"WiseTime answered {(int)response.StatusCode} to {path}: {apiMessage}", response.StatusCode);
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, string path, CancellationToken ct)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<T>(WiseTimeJson.Options, ct)
+                   ?? throw new WiseTimeApiException(WiseTimeErrorCategory.Transient, $"WiseTime answered {path} with an empty body");
+        }
+        catch (JsonException e)
+        {
+            throw new WiseTimeApiException(WiseTimeErrorCategory.Transient, $"WiseTime answered {path} with something that is not the expected JSON", inner: e);
+        }
+    }
+
+    /// <summary>The errors array of a BatchUpsertTagResponse or SyncActivityTypesResponse; null when the body has none.</summary>
+    private static async Task<IReadOnlyList<ErrorItem>?> TryReadErrorsAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var text = await response.Content.ReadAsStringAsync(ct);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            if (document.RootElement.ValueKind == JsonValueKind.Object &&
+                document.RootElement.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array)
+            {
+                return errors.Deserialize<List<ErrorItem>>(WiseTimeJson.Options);
+            }
+            return null;
+        }
+        catch (JsonException) when (response.IsSuccessStatusCode)
+        {
+            throw new WiseTimeApiException(WiseTimeErrorCategory.Transient, "WiseTime answered with something that is not JSON");
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static async Task<string> ReadMessageAsync(HttpResponseMessage response, CancellationToken ct)

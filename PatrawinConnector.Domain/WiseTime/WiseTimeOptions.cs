@@ -12,6 +12,14 @@ public sealed class WiseTimeOptions
     [ConfigurationKeyName("WISETIME_API_URL")]
     public string BaseUrl { get; set; } = "https://wisetime.com/connect/api";
 
+    /// <summary>Seconds one Connect API call may take before it counts as failed (and is retried).</summary>
+    [ConfigurationKeyName("WISETIME_TIMEOUT_SECONDS")]
+    public int TimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Retries of a failed call (5xx, 408, 429, network), with jittered exponential backoff; 0 = none.</summary>
+    [ConfigurationKeyName("WISETIME_MAX_RETRIES")]
+    public int MaxRetries { get; set; } = 3;
+
     public bool IsSandbox => string.IsNullOrWhiteSpace(ApiKey);
 
     /// <summary>The base URL with exactly one trailing slash, so relative paths append to it.</summary>
@@ -20,9 +28,21 @@ public sealed class WiseTimeOptions
 
 internal sealed class WiseTimeOptionsValidator : IValidateOptions<WiseTimeOptions>
 {
-    public ValidateOptionsResult Validate(string? name, WiseTimeOptions options) =>
-        Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail(
-                $"WISETIME_API_URL '{options.BaseUrl}' is not an http(s) URL. Example: WISETIME_API_URL=https://wisetime.com/connect/api");
+    public ValidateOptionsResult Validate(string? name, WiseTimeOptions options)
+    {
+        var failures = new List<string>();
+        if (!Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            failures.Add($"WISETIME_API_URL '{options.BaseUrl}' is not an http(s) URL. Example: WISETIME_API_URL=https://wisetime.com/connect/api");
+        }
+        if (options.TimeoutSeconds is < 1 or > 600)
+        {
+            failures.Add($"WISETIME_TIMEOUT_SECONDS must be between 1 and 600, not {options.TimeoutSeconds}. Example: WISETIME_TIMEOUT_SECONDS=30");
+        }
+        if (options.MaxRetries is < 0 or > 10)
+        {
+            failures.Add($"WISETIME_MAX_RETRIES must be between 0 and 10, not {options.MaxRetries}. Example: WISETIME_MAX_RETRIES=3");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
 }

@@ -104,3 +104,38 @@ internal sealed class PendingTimeConfiguration : IEntityTypeConfiguration<Pendin
         builder.Property(p => p.Created).HasColumnName("Created").HasColumnType("datetime2(7)");
     }
 }
+
+internal sealed class ActivityCodeLabelConfiguration : IEntityTypeConfiguration<ActivityCodeLabel>
+{
+    public void Configure(EntityTypeBuilder<ActivityCodeLabel> builder)
+    {
+        builder.ToTable("FAKTURATEXT_16", "dbo");
+        builder.HasKey(l => l.Id);
+        builder.Property(l => l.Id).HasColumnName("Id");
+        builder.Property(l => l.Code).HasColumnName("Fakturatextnr");
+        builder.Property(l => l.LanguageCode).HasColumnName("Sprakkod").HasColumnType("nvarchar(1)").HasMaxLength(1);
+        builder.Property(l => l.Label).HasColumnName("Fakturatext").HasColumnType("nvarchar(max)");
+    }
+}
+
+internal sealed class CompanyInfoConfiguration : IEntityTypeConfiguration<CompanyInfo>
+{
+    public void Configure(EntityTypeBuilder<CompanyInfo> builder)
+    {
+        builder.ToTable("FORETAGINFO_56", "dbo");
+        builder.HasNoKey();
+        builder.Property(c => c.ScreenLanguage).HasColumnName("Skarmsprak").HasColumnType("nvarchar(1)").HasMaxLength(1);
+    }
+}
+
+internal sealed class SystemParameterConfiguration : IEntityTypeConfiguration<SystemParameter>
+{
+    public void Configure(EntityTypeBuilder<SystemParameter> builder)
+    {
+        builder.ToTable("PARAMETER_149", "dbo");
+        builder.HasNoKey();
+        builder.Property(p => p.Section).HasColumnName("Sektion").HasColumnType("nvarchar(50)").HasMaxLength(50);
+        builder.Property(p => p.Name).HasColumnName("Parameter").HasColumnType("nvarchar(100)").HasMaxLength(100);
+        builder.Property(p => p.Value).HasColumnName("Varde").HasColumnType("nvarchar(4000)").HasMaxLength(4000);
+    }
+}

@@ -30,3 +30,38 @@ internal sealed class SandboxWiseTimeCallConfiguration : IEntityTypeConfiguratio
         builder.HasIndex(c => c.RecordedAt);
     }
 }
+
+internal sealed class SyncCursorConfiguration : IEntityTypeConfiguration<SyncCursor>
+{
+    public void Configure(EntityTypeBuilder<SyncCursor> builder)
+    {
+        builder.ToTable("SyncCursors");
+        builder.HasKey(c => c.Name);
+        builder.Property(c => c.Name).HasMaxLength(50);
+        builder.Property(c => c.Number).HasMaxLength(50);
+    }
+}
+
+internal sealed class ActivityTypeSyncStateConfiguration : IEntityTypeConfiguration<ActivityTypeSyncState>
+{
+    public void Configure(EntityTypeBuilder<ActivityTypeSyncState> builder)
+    {
+        builder.ToTable("ActivityTypeSync");
+        builder.HasKey(s => s.Id);
+        builder.Property(s => s.Id).ValueGeneratedNever();
+        builder.Property(s => s.Hash).HasMaxLength(64);
+    }
+}
+
+internal sealed class JobRunConfiguration : IEntityTypeConfiguration<JobRun>
+{
+    public void Configure(EntityTypeBuilder<JobRun> builder)
+    {
+        builder.ToTable("JobRuns");
+        builder.HasKey(r => r.Id);
+        builder.Property(r => r.JobId).HasMaxLength(100);
+        builder.Property(r => r.Outcome).HasConversion<string>().HasMaxLength(20);
+        builder.Property(r => r.Message).HasMaxLength(4000);
+        builder.HasIndex(r => new { r.JobId, r.StartedAt });
+    }
+}

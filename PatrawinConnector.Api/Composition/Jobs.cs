@@ -1,0 +1,114 @@
+using PatrawinConnector.Api.Jobs;
+using PatrawinConnector.Domain.ActivityTypes;
+using PatrawinConnector.Domain.State;
+using PatrawinConnector.Domain.Tags;
+using Quartz;
+
+namespace PatrawinConnector.Api.Composition;
+
+/// <summary>
+/// The recurring jobs on Quartz.NET (Hangfire is not in this machine's package feed): a persistent ADO.NET job store,
+/// SQLite in DATA_DIR by default or a clustered SQL Server store for several replicas. Intervals come from the options;
+/// a switched-off job keeps its definition (so "run now" works) but loses its trigger.
+/// </summary>
+public static class Jobs
+{
+    public static readonly TimeSpan FirstRunDelay = TimeSpan.FromSeconds(15);
+
+    public static WebApplicationBuilder AddConnectorJobs(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var tags = configuration.Get<TagOptions>() ?? new TagOptions();
+        var activityTypes = configuration.Get<ActivityTypeOptions>() ?? new ActivityTypeOptions();
+        var store = configuration.Get<JobStoreOptions>() ?? new JobStoreOptions();
+        var dataDir = (configuration.Get<StateOptions>() ?? new StateOptions()).FullDataDir;
+
+        builder.Services.AddQuartz(quartz =>
+        {
+            quartz.UsePersistentStore(persistence =>
+            {
+                if (store.JobStore == JobStore.SqlServer)
+                {
+                    persistence.UseSqlServer(store.ConnectionString!);
+                    persistence.UseClustering(cluster =>
+                    {
+                        cluster.CheckinInterval = TimeSpan.FromSeconds(10);
+                        cluster.CheckinMisfireThreshold = TimeSpan.FromSeconds(20);
+                    });
+                }
+                else
+                {
+                    persistence.UseSqlite($"Data Source={Path.Combine(dataDir, "jobs.db")}");
+                }
+                persistence.ProvisionSchema();
+                persistence.UseSystemTextJsonSerializer();
+            });
+
+            Recurring<TagSyncJob>(quartz, TagSyncJob.Key, "New Patrawin cases, then new clients, as WiseTime tags",
+                tags.TagScan == Switch.Enabled, tags.TagSyncIntervalMinutes);
+            Recurring<TagRefreshJob>(quartz, TagRefreshJob.Key, "Slow refresh of every tag; blocked clients' tags deleted",
+                tags.TagScan == Switch.Enabled, tags.TagRefreshIntervalMinutes);
+            Recurring<ActivityTypeSyncJob>(quartz, ActivityTypeSyncJob.Key, "Patrawin activity codes as WiseTime activity types",
+                activityTypes.ActivityTypeScan == Switch.Enabled, activityTypes.SyncIntervalMinutes);
+            quartz.AddJobListener<JobRunListener>();
+        });
+        builder.Services.AddQuartzHostedService(hosted => hosted.WaitForJobsToComplete = true);
+        builder.Services.AddHostedService(sp => new DisabledJobTriggers(
+            sp.GetRequiredService<ISchedulerFactory>(),
+            [.. Disabled(tags, activityTypes)],
+            sp.GetRequiredService<ILogger<DisabledJobTriggers>>()));
+        return builder;
+    }
+
+    public static TriggerKey TriggerOf(JobKey job) => new($"{job.Name}-schedule");
+
+    private static void Recurring<TJob>(IQuartzBuilder quartz, JobKey key, string description, bool enabled, int intervalMinutes)
+        where TJob : IJob
+    {
+        quartz.AddJob<TJob>(job => job.WithIdentity(key).WithDescription(description).StoreDurably());
+        if (enabled)
+        {
+            quartz.AddTrigger(trigger => trigger
+                .ForJob(key)
+                .WithIdentity(TriggerOf(key))
+                .StartAt(DateTimeOffset.UtcNow.Add(FirstRunDelay))
+                .WithSimpleSchedule(schedule => schedule
+                    .WithInterval(TimeSpan.FromMinutes(intervalMinutes))
+                    .RepeatForever()
+                    .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+        }
+    }
+
+    private static IEnumerable<JobKey> Disabled(TagOptions tags, ActivityTypeOptions activityTypes)
+    {
+        if (tags.TagScan == Switch.Disabled)
+        {
+            yield return TagSyncJob.Key;
+            yield return TagRefreshJob.Key;
+        }
+        if (activityTypes.ActivityTypeScan == Switch.Disabled)
+        {
+            yield return ActivityTypeSyncJob.Key;
+        }
+    }
+}
+
+/// <summary>Removes, from the persistent store, the triggers of jobs switched off since the last start.</summary>
+internal sealed class DisabledJobTriggers(ISchedulerFactory schedulers, IReadOnlyList<JobKey> disabled, ILogger<DisabledJobTriggers> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (disabled.Count == 0)
+        {
+            return;
+        }
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        foreach (var job in disabled)
+        {
+            await scheduler.UnscheduleJob(Jobs.TriggerOf(job), cancellationToken);
+            logger.LogInformation("Job {JobId} is switched off: it runs only when triggered from the dashboard", job.Name);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

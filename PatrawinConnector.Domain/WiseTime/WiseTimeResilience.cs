@@ -1,0 +1,104 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace PatrawinConnector.Domain.WiseTime;
+
+/// <summary>
+/// How the Connect API client copes with a flaky network and a busy WiseTime: a timeout per attempt, retries with
+/// jittered exponential backoff on 5xx, 408 and network faults, 429 honoured with its Retry-After, and a circuit breaker
+/// that stops hammering a WiseTime that keeps failing. Other 4xx are never retried.
+/// </summary>
+public static class WiseTimeResilience
+{
+    /// <summary>A 429 asking to wait longer than this is not retried in the call; the job tries again on its next run.</summary>
+    public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromMinutes(2);
+
+    public static ResiliencePipeline<HttpResponseMessage> Create(WiseTimeOptions options, ILogger logger, TimeSpan? baseDelay = null)
+    {
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
+        if (options.MaxRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome)),
+                MaxRetryAttempts = options.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = baseDelay ?? TimeSpan.FromSeconds(1),
+                MaxDelay = TimeSpan.FromSeconds(30),
+                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
+                OnRetry = args =>
+                {
+                    logger.LogInformation("Retrying a WiseTime call in {Delay} (attempt {Attempt}) after {Cause}",
+                        args.RetryDelay, args.AttemptNumber + 1, Describe(args.Outcome));
+                    return ValueTask.CompletedTask;
+                },
+            });
+        }
+
+        return builder
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
+            {
+                // 429 means "slow down", not "broken": it does not count towards opening the circuit
+                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome) && args.Outcome.Result?.StatusCode != HttpStatusCode.TooManyRequests),
+                FailureRatio = 0.9,
+                MinimumThroughput = 10,
+                SamplingDuration = TimeSpan.FromSeconds(60),
+                BreakDuration = TimeSpan.FromSeconds(30),
+                OnOpened = args =>
+                {
+                    logger.LogWarning("WiseTime keeps failing; pausing calls for {BreakDuration}", args.BreakDuration);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .AddTimeout(TimeSpan.FromSeconds(options.TimeoutSeconds))
+            .Build();
+    }
+
+    private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome) => outcome switch
+    {
+        { Exception: HttpRequestException or TimeoutRejectedException } => true,
+        { Result: { } response } => WiseTimeApiException.Classify(response.StatusCode) switch
+        {
+            WiseTimeErrorCategory.Transient => true,
+            WiseTimeErrorCategory.RateLimited => (RetryAfter(response) ?? TimeSpan.Zero) <= MaxRetryAfter,
+            _ => false,
+        },
+        _ => false,
+    };
+
+    /// <summary>The wait a 429 or 503 asks for (Retry-After as seconds or as a date), or null to use the backoff.</summary>
+    private static TimeSpan? RetryAfter(HttpResponseMessage? response)
+    {
+        var retryAfter = response?.Headers.RetryAfter;
+        if (retryAfter?.Delta is { } delta)
+        {
+            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        }
+        if (retryAfter?.Date is { } date)
+        {
+            var wait = date - DateTimeOffset.UtcNow;
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+        return null;
+    }
+
+    private static string Describe(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Exception?.GetType().Name ?? $"HTTP {(int)outcome.Result!.StatusCode}";
+}
+
+/// <summary>Runs each request of an HttpClient through a Polly pipeline (Microsoft.Extensions.Http.Resilience is not available here).</summary>
+public sealed class ResilienceHandler(ResiliencePipeline<HttpResponseMessage> pipeline) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        await pipeline.ExecuteAsync(
+            static async (state, ct) => await state.Handler.BaseSendAsync(state.Request, ct),
+            (Handler: this, Request: request),
+            cancellationToken);
+
+    private Task<HttpResponseMessage> BaseSendAsync(HttpRequestMessage request, CancellationToken ct) => base.SendAsync(request, ct);
+}
