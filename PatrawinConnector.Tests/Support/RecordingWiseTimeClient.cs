@@ -1,22 +1,83 @@
 using System.Collections.Concurrent;
 using PatrawinConnector.Domain.WiseTime;
+using PatrawinConnector.Domain.WiseTime.Contracts;
 
 namespace PatrawinConnector.Tests.Support;
 
-/// <summary>A WiseTime stand-in for domain tests: records what the connector asked for, or fails as told.</summary>
+/// <summary>
+/// A WiseTime stand-in for domain tests: records what the connector asked for, in order, and fails or delays as
+/// <see cref="FailWith"/> and <see cref="BeforeCall"/> say.
+/// </summary>
 public sealed class RecordingWiseTimeClient : IWiseTimeClient
 {
+    private int _sessions;
+
+    public ConcurrentQueue<string> Calls { get; } = new();
+
     public ConcurrentQueue<string> DeletedTags { get; } = new();
 
+    public ConcurrentQueue<IReadOnlyList<UpsertTagRequest>> UpsertedBatches { get; } = new();
+
+    public ConcurrentQueue<SyncActivityTypesRequest> ActivityTypeBatches { get; } = new();
+
+    public IEnumerable<string> UpsertedNames => UpsertedBatches.SelectMany(b => b).Select(t => t.Name);
+
+    /// <summary>Every call throws this, when set.</summary>
     public WiseTimeApiException? FailWith { get; set; }
 
-    public Task<TagDeleteOutcome> TagDeleteAsync(string tagName, CancellationToken cancellationToken)
+    /// <summary>Runs before each call with its operation name: may delay, or throw to fail that call.</summary>
+    public Func<string, Task>? BeforeCall { get; set; }
+
+    /// <summary>Item errors returned by the next batch calls (tags and activity types).</summary>
+    public IReadOnlyList<ErrorItem>? ItemErrors { get; set; }
+
+    public async Task<TeamInfoResult> GetTeamInfoAsync(CancellationToken cancellationToken)
     {
+        await EnterAsync("team/info");
+        return new TeamInfoResult("Test team");
+    }
+
+    public async Task<BatchUpsertTagResponse> BatchTagUpsertAsync(IReadOnlyList<UpsertTagRequest> tags, CancellationToken cancellationToken)
+    {
+        await EnterAsync("tag/batch");
+        UpsertedBatches.Enqueue(tags);
+        return new BatchUpsertTagResponse(ItemErrors ?? []);
+    }
+
+    public async Task<TagDeleteOutcome> TagDeleteAsync(string tagName, CancellationToken cancellationToken)
+    {
+        await EnterAsync("tag/delete");
+        DeletedTags.Enqueue(tagName);
+        return TagDeleteOutcome.Deleted;
+    }
+
+    public async Task<SyncSession> ActivityTypeSyncStartAsync(CancellationToken cancellationToken)
+    {
+        await EnterAsync("activitytype/sync/start");
+        return new SyncSession($"session-{Interlocked.Increment(ref _sessions)}");
+    }
+
+    public async Task<SyncActivityTypesResponse> ActivityTypeUpsertBatchAsync(SyncActivityTypesRequest request, CancellationToken cancellationToken)
+    {
+        await EnterAsync("activitytype/batch");
+        ActivityTypeBatches.Enqueue(request);
+        return new SyncActivityTypesResponse(ItemErrors ?? []);
+    }
+
+    public Task ActivityTypeSyncCompleteAsync(SyncSession session, CancellationToken cancellationToken) => EnterAsync("activitytype/sync/complete");
+
+    public Task ActivityTypeSyncCancelAsync(SyncSession session, CancellationToken cancellationToken) => EnterAsync("activitytype/sync/cancel");
+
+    private async Task EnterAsync(string operation)
+    {
+        Calls.Enqueue(operation);
+        if (BeforeCall is not null)
+        {
+            await BeforeCall(operation);
+        }
         if (FailWith is not null)
         {
             throw FailWith;
         }
-        DeletedTags.Enqueue(tagName);
-        return Task.FromResult(TagDeleteOutcome.Deleted);
     }
 }
