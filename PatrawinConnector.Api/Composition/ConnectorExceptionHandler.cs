@@ -12,7 +12,7 @@ internal sealed class ConnectorExceptionHandler(ILogger<ConnectorExceptionHandle
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         logger.LogError(exception, "Unhandled error on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path.Value);
-        if (!httpContext.Request.Path.Equals(WebhookRoutes.ReceiveTimePostedEvent, StringComparison.OrdinalIgnoreCase))
+        if (!CallerKeyProtectedAttribute.Applies(httpContext) && !httpContext.Request.Path.StartsWithSegments(WebhookRoutes.ReceiveTimePostedEvent, StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }

@@ -41,9 +41,8 @@ public static class Hosting
     public static WebApplication UseConnectorPipeline(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseWhen(
-            context => HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(WebhookRoutes.ReceiveTimePostedEvent, StringComparison.OrdinalIgnoreCase),
-            webhook => webhook.UseMiddleware<CallerKeyMiddleware>());
+        app.UseRouting();
+        app.UseWhen(CallerKeyProtectedAttribute.Applies, webhook => webhook.UseMiddleware<CallerKeyMiddleware>());
         return app;
     }
 

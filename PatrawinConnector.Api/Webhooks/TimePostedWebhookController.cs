@@ -16,6 +16,7 @@ public sealed class TimePostedWebhookController(PostingService posting) : Contro
 
     /// <summary>Posts a WiseTime time group into Patrawin.</summary>
     [HttpPost(WebhookRoutes.ReceiveTimePostedEvent)]
+    [CallerKeyProtected]
     [Produces("text/plain")]
     [ProducesResponseType<string>(StatusCodes.Status200OK)]
     [ProducesResponseType<string>(StatusCodes.Status400BadRequest)]

@@ -40,6 +40,9 @@ public sealed class UnexpectedPostTimeResultException(int returnValue)
     public int ReturnValue { get; } = returnValue;
 }
 
+/// <summary>Patrawin could not be reached, or the connection broke: transient.</summary>
+public sealed class PatrawinUnavailableException(string message, Exception inner) : Exception(message, inner);
+
 /// <summary>
 /// Patrawin's only write: pw_PostTime, once per entry, all entries in one transaction (all or nothing).
 /// Database faults (connection, timeout) surface as exceptions; the caller treats them as transient.

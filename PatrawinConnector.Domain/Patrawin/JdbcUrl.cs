@@ -8,7 +8,10 @@ namespace PatrawinConnector.Domain.Patrawin;
 /// <param name="ConnectionString">The SqlClient connection string (it holds the password: never log it).</param>
 /// <param name="IgnoredProperties">JDBC properties SqlClient has no equivalent for (worth one log line).</param>
 /// <param name="EncryptionDefaulted">True when the URL said nothing about encryption and Encrypt=Optional was chosen, as the Java driver did.</param>
-public sealed record JdbcTranslation(string ConnectionString, IReadOnlyList<string> IgnoredProperties, bool EncryptionDefaulted);
+public sealed record JdbcTranslation(string ConnectionString, IReadOnlyList<string> IgnoredProperties, bool EncryptionDefaulted)
+{
+    public override string ToString() => $"JdbcTranslation {{ ConnectionString = ***, IgnoredProperties = [{string.Join(", ", IgnoredProperties)}] }}";
+}
 
 /// <summary>
 /// Translates <c>jdbc:sqlserver://[host][\instance][:port][;name=value]*</c> into a SqlClient connection string,
@@ -52,6 +55,7 @@ public static class JdbcUrl
         var builder = new SqlConnectionStringBuilder();
         var ignored = new List<string>();
         string? encrypt = null, ssl = null, urlUser = null, urlPassword = null;
+        bool? trustServerCertificate = null;
         foreach (var (name, value) in properties)
         {
             switch (name.ToLowerInvariant())
@@ -97,7 +101,7 @@ public static class JdbcUrl
                     {
                         return false;
                     }
-                    builder.TrustServerCertificate = trust;
+                    trustServerCertificate = trust;
                     break;
                 case "hostnameincertificate":
                     builder.HostNameInCertificate = value;
@@ -156,6 +160,10 @@ public static class JdbcUrl
         if (!TryApplyEncryption(builder, encrypt, ssl, out var defaulted, out problem))
         {
             return false;
+        }
+        if (trustServerCertificate is { } explicitTrust)
+        {
+            builder.TrustServerCertificate = explicitTrust;   // an explicit setting wins over ssl=require's default
         }
 
         translation = new JdbcTranslation(builder.ConnectionString, ignored, defaulted);

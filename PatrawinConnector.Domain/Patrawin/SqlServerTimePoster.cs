@@ -11,6 +11,19 @@ public sealed class SqlServerTimePoster(PatrawinConnectionString connectionStrin
 
     public async Task<PostTimeResult> PostAsync(IReadOnlyList<TimeEntry> entries, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await PostInTransactionAsync(entries, cancellationToken);
+        }
+        catch (InvalidOperationException e)
+        {
+            // SqlClient's own faults: no pooled connection in time, a connection or transaction broken mid-way
+            throw new PatrawinUnavailableException($"Patrawin's SQL Server connection failed: {e.Message}", e);
+        }
+    }
+
+    private async Task<PostTimeResult> PostInTransactionAsync(IReadOnlyList<TimeEntry> entries, CancellationToken cancellationToken)
+    {
         await using var connection = new SqlConnection(connectionString.Value);
         await connection.OpenAsync(cancellationToken);
         await using var transaction = (SqlTransaction)await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);

@@ -17,6 +17,24 @@ public sealed class PostingLedger(IDbContextFactory<ConnectorStateDbContext> sta
         return await db.PostingLedger.AsNoTracking().FirstOrDefaultAsync(e => e.GroupId == groupId, ct);
     }
 
+    /// <summary>The PENDING_TIME_335 ids among <paramref name="ids"/> that no other group's ledger entry recorded as its own.</summary>
+    public async Task<IReadOnlyList<int>> UnclaimedAsync(IReadOnlyList<int> ids, string groupId, CancellationToken ct)
+    {
+        await using var db = await state.CreateDbContextAsync(ct);
+        var unclaimed = new List<int>(ids.Count);
+        foreach (var id in ids)
+        {
+            var marker = "," + id.ToString(System.Globalization.CultureInfo.InvariantCulture) + ",";
+            var claimed = await db.PostingLedger.AnyAsync(
+                e => e.GroupId != groupId && e.PendingTimeIds != null && ("," + e.PendingTimeIds + ",").Contains(marker), ct);
+            if (!claimed)
+            {
+                unclaimed.Add(id);
+            }
+        }
+        return unclaimed;
+    }
+
     /// <summary>
     /// Records that the group is about to be posted with this plan, before any Patrawin write. A first delivery is
     /// one INSERT; a redelivery one UPDATE.

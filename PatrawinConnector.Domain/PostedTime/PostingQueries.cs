@@ -31,8 +31,9 @@ public sealed class PostingQueries(PatrawinDbContext patrawin)
         code is >= short.MinValue and <= short.MaxValue && await ActivityCodeRows(patrawin, (short)code).AnyAsync(ct);
 
     /// <summary>
-    /// The PENDING_TIME_335 rows an earlier attempt of this plan committed, if any. PENDING_TIME_335 has no group id,
-    /// so the rows are recognised by what the plan writes: target, start, minutes, code and narrative.
+    /// The PENDING_TIME_335 rows an earlier attempt of this plan may have committed. PENDING_TIME_335 has no group id,
+    /// so the rows are recognised by what the plan writes: the author's user, target, start, minutes, code and narrative
+    /// (the caller also drops rows another ledger entry owns).
     /// </summary>
     public async Task<IReadOnlyList<int>> FindPostedRowsAsync(PostingPlan plan, CancellationToken ct) =>
         plan.ActivityCode is < short.MinValue or > short.MaxValue
@@ -63,7 +64,9 @@ public sealed class PostingQueries(PatrawinDbContext patrawin)
         var narrative = plan.Narrative;
         var start = plan.StartTime.UtcDateTime;
         var tag = plan.Tags[0];
+        var author = (plan.Author.Length > PostingPlanner.MaxAuthorLength ? plan.Author[..PostingPlanner.MaxAuthorLength] : plan.Author).ToUpperInvariant();
         return db.PendingTime
+            .Where(p => db.Users.Any(u => u.Id == p.UserId && (u.Username.ToUpper() == author || (u.Email != null && u.Email.ToUpper() == author))))
             .Where(p => (p.CaseNumber == tag || (p.CaseNumber == null && p.ClientNumber == tag))
                         && p.StartTimeUtc == start
                         && p.Minutes == minutes

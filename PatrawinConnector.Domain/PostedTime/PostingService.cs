@@ -58,7 +58,7 @@ public sealed class PostingService(
         }
 
         if (previous?.Status is PostingStatus.InProgress or PostingStatus.Failed &&
-            await queries.FindPostedRowsAsync(plan!, ct) is { Count: > 0 } earlierRows)
+            await FindEarlierRowsAsync(plan!, ct) is { Count: > 0 } earlierRows)
         {
             // An earlier attempt committed in Patrawin but the connector never recorded it (a crash, a lost answer).
             await ledger.CompleteAttemptAsync(groupId, PostingStatus.Posted, "Recognised rows committed by an earlier attempt.", earlierRows, ct);
@@ -67,6 +67,13 @@ public sealed class PostingService(
         }
 
         return await AttemptAsync(plan!, isFirstDelivery: previous is null, ct);
+    }
+
+    /// <summary>Rows an interrupted earlier attempt of this group committed: the plan's rows that no other group owns.</summary>
+    private async Task<IReadOnlyList<int>> FindEarlierRowsAsync(PostingPlan plan, CancellationToken ct)
+    {
+        var candidates = await queries.FindPostedRowsAsync(plan, ct);
+        return candidates.Count == 0 ? candidates : await ledger.UnclaimedAsync(candidates, plan.GroupId, ct);
     }
 
     private async Task<PostingOutcome> AttemptAsync(PostingPlan plan, bool isFirstDelivery, CancellationToken ct)
@@ -128,11 +135,16 @@ public sealed class PostingService(
                     $"The client of {tag} is blocked in Patrawin, so no time can be posted to it. Please contact your system administrator.");
 
             case PostTimeRefusal.UserNotFoundOrInactive:
-                var (exists, _) = await queries.DescribeUserAsync(plan.Author, ct);
-                return new PostingOutcome.Rejected(exists
-                    ? $"User {plan.Author} is not an active Patrawin user. Please contact your system administrator."
-                    : $"User {plan.Author} does not exist in Patrawin: no Patrawin user has that username or e-mail address. " +
-                      "Please ask your WiseTime administrator to set your external id to your Patrawin username.");
+                var (exists, active) = await queries.DescribeUserAsync(plan.Author, ct);
+                return new PostingOutcome.Rejected((exists, active) switch
+                {
+                    (true, false) => $"User {plan.Author} is not an active Patrawin user. Please contact your system administrator.",
+                    (true, true) => $"Patrawin did not accept user {plan.Author}" +
+                                    (plan.Author.Length > PostingPlanner.MaxAuthorLength ? $": it only reads the first {PostingPlanner.MaxAuthorLength} characters." : ".") +
+                                    " Please ask your WiseTime administrator to set your external id to your Patrawin username.",
+                    _ => $"User {plan.Author} does not exist in Patrawin: no Patrawin user has that username or e-mail address. " +
+                         "Please ask your WiseTime administrator to set your external id to your Patrawin username.",
+                });
 
             case PostTimeRefusal.ActivityCodeNotFoundOrInactive:
                 return new PostingOutcome.Rejected(await queries.ActivityCodeExistsAsync(plan.ActivityCode, ct)
@@ -155,16 +167,14 @@ public sealed class PostingService(
                 await wiseTime.TagDeleteAsync(tag, ct);
             }
         }
-        catch (WiseTimeApiException e) when (e.IsTransient)
-        {
-            logger.LogWarning("Time group {TimeGroupId}: deleting unknown tags {Tags} in WiseTime failed: {Reason}", plan.GroupId, names, e.Message);
-            return new PostingOutcome.Failed(
-                $"Patrawin case or client was not found for tags: {names}. Removing them from WiseTime failed for now; the connector will try again.");
-        }
         catch (WiseTimeApiException e)
         {
-            logger.LogError("Time group {TimeGroupId}: WiseTime refused to delete unknown tags {Tags}: {Reason}", plan.GroupId, names, e.Message);
-            return new PostingOutcome.Rejected($"Patrawin case or client was not found for tags: {names}. Please choose another tag.");
+            // Any failure but a 404 (handled by the client as deleted) is retried, as the Java connector did: the
+            // stale tag must go, or users keep picking it.
+            logger.LogWarning("Time group {TimeGroupId}: deleting unknown tags {Tags} in WiseTime failed ({Category}): {Reason}",
+                plan.GroupId, names, e.Category, e.Message);
+            return new PostingOutcome.Failed(
+                $"Patrawin case or client was not found for tags: {names}. Removing them from WiseTime failed for now; the connector will try again.");
         }
 
         return new PostingOutcome.Rejected(
@@ -176,9 +186,7 @@ public sealed class PostingService(
             tag, plan.Author, plan.ActivityCode, plan.Narrative, plan.StartTime, plan.WorkedSeconds, plan.ChargeableSeconds)).ToList();
 
     private static bool IsPatrawinFault(Exception e) =>
-        e is DbException or TimeoutException or UnexpectedPostTimeResultException or IOException
-            // SqlClient: no pooled connection in time, or a broken connection mid-transaction
-            or InvalidOperationException { Source: "Core Microsoft SqlClient Data Provider" };
+        e is DbException or TimeoutException or UnexpectedPostTimeResultException or IOException or PatrawinUnavailableException;
 
     private PostingOutcome Log(string? groupId, PostingPlan? plan, PostingOutcome outcome)
     {

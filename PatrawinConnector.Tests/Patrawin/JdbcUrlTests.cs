@@ -36,6 +36,8 @@ public sealed class JdbcUrlTests
     [TestCase("jdbc:sqlserver://db", "Encrypt", "Optional")]
     [TestCase("jdbc:sqlserver://db;ssl=require", "Encrypt", "Mandatory")]
     [TestCase("jdbc:sqlserver://db;ssl=require", "Trust Server Certificate", "True")]
+    [TestCase("jdbc:sqlserver://db;ssl=require;trustServerCertificate=false", "Trust Server Certificate", "False")]
+    [TestCase("jdbc:sqlserver://db;trustServerCertificate=false;ssl=require", "Trust Server Certificate", "False")]
     [TestCase("jdbc:sqlserver://db;ssl=authenticate", "Encrypt", "Mandatory")]
     [TestCase("jdbc:sqlserver://db;trustServerCertificate=true", "Trust Server Certificate", "True")]
     [TestCase("jdbc:sqlserver://db;hostNameInCertificate=*.firm.local", "Host Name In Certificate", "*.firm.local")]

@@ -106,9 +106,12 @@ public sealed class SqliteTimePosterTests
     }
 
     [Test]
-    public async Task PostAsync_ConcurrentGroups_AllInsertedWithoutBusyErrors()
+    public async Task PostAsync_ConcurrentGroupsFromTwoPosters_AllInsertedDespiteWriterContention()
     {
-        var posts = Enumerable.Range(0, 40).Select(_ => _poster.PostAsync([Entry("P1033SE00"), Entry("C10045")], CancellationToken.None));
+        // A second poster has its own gate, like a second process on the same file: SQLite's own locking must hold.
+        using var other = new SqliteTimePoster(_patrawin.ConnectionString, Microsoft.Extensions.Options.Options.Create(new PatrawinOptions()), TimeProvider.System);
+        var posts = Enumerable.Range(0, 40).Select(i => Task.Run(() =>
+            (i % 2 == 0 ? _poster : other).PostAsync([Entry("P1033SE00"), Entry("C10045")], CancellationToken.None)));
 
         var results = await Task.WhenAll(posts);
 

@@ -126,7 +126,10 @@ public sealed class NarrativeFormatterTests
 
         var text = NarrativeFormatter.Format(group, group.TimeRows!, addSummary: false);
 
-        Assert.That(text.IndexOf("00:00 - 00:59", StringComparison.Ordinal), Is.LessThan(text.IndexOf("23:00 - 23:59", StringComparison.Ordinal)));
+        var midnight = text.IndexOf("00:00 - 00:59", StringComparison.Ordinal);
+        var lateEvening = text.IndexOf("23:00 - 23:59", StringComparison.Ordinal);
+        Assert.That(midnight, Is.GreaterThanOrEqualTo(0));
+        Assert.That(lateEvening, Is.GreaterThan(midnight));
     }
 
     [Test]

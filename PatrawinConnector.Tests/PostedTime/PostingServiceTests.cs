@@ -124,10 +124,12 @@ public sealed class PostingServiceTests
         Assert.That(await _harness.Patrawin.PendingTimeAsync(), Is.Empty);
     }
 
-    [Test]
-    public async Task PostAsync_DeletingGoneTagFailsTransiently_FailedSoWiseTimeRetries()
+    [TestCase(WiseTimeErrorCategory.Transient)]
+    [TestCase(WiseTimeErrorCategory.Auth)]
+    [TestCase(WiseTimeErrorCategory.Permanent)]
+    public async Task PostAsync_DeletingGoneTagFails_FailedSoWiseTimeRetries(WiseTimeErrorCategory category)
     {
-        _harness.WiseTime.FailWith = new WiseTimeApiException(WiseTimeErrorCategory.Transient, "503");
+        _harness.WiseTime.FailWith = new WiseTimeApiException(category, "WiseTime said no");
         var group = Fixtures.Example() with { Tags = [new() { Name = "P0000XX00", Path = "/Patrawin/" }] };
 
         var outcome = await _harness.PostAsync(group);
@@ -204,6 +206,43 @@ public sealed class PostingServiceFaultTests
         Assert.That(ledgerAfterCrash!.Status, Is.EqualTo(PostingStatus.InProgress));
         Assert.That(second, Is.InstanceOf<PostingOutcome.AlreadyPosted>());
         Assert.That(await harness.Patrawin.PendingTimeAsync(), Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public async Task PostAsync_FailedEarlierWhileColleagueHasIdenticalRow_PostsOwnRow()
+    {
+        var poster = new FlakyPoster();
+        await using var harness = await DomainHarness.StartAsync(inner => poster.Wrap(inner));
+        var colleague = Fixtures.ExampleJson();
+        colleague["user"]!["externalId"] = "AKL";
+        await harness.PostAsync(colleague.ToTimeGroup());
+        var mine = Fixtures.Example();
+        poster.Fault = FlakyPoster.Mode.ThrowBeforePosting;
+        await harness.PostAsync(mine);
+        poster.Fault = FlakyPoster.Mode.None;
+
+        var retry = await harness.PostAsync(mine);
+
+        Assert.That(retry, Is.InstanceOf<PostingOutcome.Posted>());
+        Assert.That((await harness.Patrawin.PendingTimeAsync()).Select(r => r.UserId), Is.EquivalentTo(new[] { 2, 2, 1, 1 }));
+    }
+
+    [Test]
+    public async Task PostAsync_FailedEarlierWhileOwnIdenticalGroupWasPosted_PostsAgain()
+    {
+        var poster = new FlakyPoster();
+        await using var harness = await DomainHarness.StartAsync(inner => poster.Wrap(inner));
+        var first = Fixtures.Example();
+        var identical = first with { GroupId = Guid.NewGuid().ToString() };
+        await harness.PostAsync(first);
+        poster.Fault = FlakyPoster.Mode.ThrowBeforePosting;
+        await harness.PostAsync(identical);
+        poster.Fault = FlakyPoster.Mode.None;
+
+        var retry = await harness.PostAsync(identical);
+
+        Assert.That(retry, Is.InstanceOf<PostingOutcome.Posted>());
+        Assert.That(await harness.Patrawin.PendingTimeAsync(), Has.Count.EqualTo(4));
     }
 
     /// <summary>Wraps the real SQLite poster to fail before or after it commits.</summary>

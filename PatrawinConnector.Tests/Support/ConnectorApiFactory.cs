@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using PatrawinConnector.Domain.Patrawin;
 using PatrawinConnector.Domain.WiseTime;
 
@@ -20,6 +21,8 @@ public sealed class ConnectorApiFactory : WebApplicationFactory<Program>
         _settings = settings ?? [];
 
     public RecordingWiseTimeClient WiseTime { get; } = new();
+
+    public CapturingLoggerProvider Logs { get; } = new();
 
     public string DataDir => _directory.Path;
 
@@ -40,6 +43,7 @@ public sealed class ConnectorApiFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<IWiseTimeClient>();

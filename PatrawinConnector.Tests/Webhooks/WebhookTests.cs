@@ -88,6 +88,35 @@ public sealed class WebhookTests
         Assert.That(await LedgerCountAsync(json["groupId"]!.GetValue<string>()), Is.Zero);
     }
 
+    [TestCase("/receiveTimePostedEvent/")]
+    [TestCase("/RECEIVETIMEPOSTEDEVENT")]
+    [TestCase("/receiveTimePostedEvent?x=1")]
+    public async Task Post_OtherSpellingOfThePathWithWrongKey_StillRefused(string path)
+    {
+        var json = Fixtures.ExampleJson();
+        json["callerKey"] = "wrong-key";
+
+        var response = await _client.PostAsync(path, new StringContent(json.ToJsonString(), Encoding.UTF8, "application/json"));
+
+        await AssertBadRequestAsync(response, "Invalid caller key");
+        Assert.That(await _factory.Patrawin.PendingTimeAsync(), Is.Empty);
+    }
+
+    [Test]
+    public async Task Post_RightAndWrongKeys_NeitherKeyEverLogged()
+    {
+        var wrong = Fixtures.ExampleJson();
+        wrong["callerKey"] = "Wr0ng-Key-That-Must-Not-Be-Logged";
+        await PostAsync(wrong);
+        await PostAsync(Fixtures.ExampleJson());
+
+        var logs = string.Join('\n', _factory.Logs.Entries);
+
+        Assert.That(logs, Does.Contain("missing or wrong caller key"));
+        Assert.That(logs, Does.Not.Contain("Wr0ng-Key-That-Must-Not-Be-Logged"));
+        Assert.That(logs, Does.Not.Contain(CallerKey));
+    }
+
     [Test]
     public async Task Post_WrongCallerKeyAndBrokenFields_CallerKeyCheckedFirst()
     {

@@ -27,6 +27,9 @@ public sealed record TimeGroup
     public User? User { get; init; }
     public User? OriginatingUser { get; init; }
     public string? DurationSplitStrategy { get; init; }
+
+    /// <summary>Identifies the group without the caller key (a secret) or the user's narrative.</summary>
+    public override string ToString() => $"TimeGroup {{ GroupId = {GroupId}, Tags = {Tags?.Count ?? 0}, Rows = {TimeRows?.Count ?? 0} }}";
 }
 
 public sealed record Tag
