@@ -2,6 +2,7 @@ using PatrawinConnector.Api.Jobs;
 using PatrawinConnector.Domain.ActivityTypes;
 using PatrawinConnector.Domain.State;
 using PatrawinConnector.Domain.Tags;
+using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace PatrawinConnector.Api.Composition;
@@ -53,10 +54,7 @@ public static class Jobs
             quartz.AddJobListener<JobRunListener>();
         });
         builder.Services.AddQuartzHostedService(hosted => hosted.WaitForJobsToComplete = true);
-        builder.Services.AddHostedService(sp => new DisabledJobTriggers(
-            sp.GetRequiredService<ISchedulerFactory>(),
-            [.. Disabled(tags, activityTypes)],
-            sp.GetRequiredService<ILogger<DisabledJobTriggers>>()));
+        builder.Services.AddHostedService<DisabledJobTriggers>();
         return builder;
     }
 
@@ -79,7 +77,7 @@ public static class Jobs
         }
     }
 
-    private static IEnumerable<JobKey> Disabled(TagOptions tags, ActivityTypeOptions activityTypes)
+    internal static IEnumerable<JobKey> Disabled(TagOptions tags, ActivityTypeOptions activityTypes)
     {
         if (tags.TagScan == Switch.Disabled)
         {
@@ -94,10 +92,15 @@ public static class Jobs
 }
 
 /// <summary>Removes, from the persistent store, the triggers of jobs switched off since the last start.</summary>
-internal sealed class DisabledJobTriggers(ISchedulerFactory schedulers, IReadOnlyList<JobKey> disabled, ILogger<DisabledJobTriggers> logger) : IHostedService
+internal sealed class DisabledJobTriggers(
+    ISchedulerFactory schedulers,
+    IOptions<TagOptions> tags,
+    IOptions<ActivityTypeOptions> activityTypes,
+    ILogger<DisabledJobTriggers> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        var disabled = Jobs.Disabled(tags.Value, activityTypes.Value).ToList();
         if (disabled.Count == 0)
         {
             return;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PatrawinConnector.Domain.Patrawin;
 using PatrawinConnector.Domain.WiseTime;
@@ -17,8 +18,15 @@ public sealed class ConnectorApiFactory : WebApplicationFactory<Program>
     private readonly TempDirectory _directory = new();
     private readonly Dictionary<string, string?> _settings;
 
-    public ConnectorApiFactory(Dictionary<string, string?>? settings = null) =>
+    private readonly bool _withScheduler;
+
+    /// <param name="settings">Environment settings of the connector under test.</param>
+    /// <param name="withScheduler">Keep Quartz running; by default the scheduler is removed so that no job fires during a test.</param>
+    public ConnectorApiFactory(Dictionary<string, string?>? settings = null, bool withScheduler = false)
+    {
         _settings = settings ?? [];
+        _withScheduler = withScheduler;
+    }
 
     public RecordingWiseTimeClient WiseTime { get; } = new();
 
@@ -48,6 +56,16 @@ public sealed class ConnectorApiFactory : WebApplicationFactory<Program>
         {
             services.RemoveAll<IWiseTimeClient>();
             services.AddSingleton<IWiseTimeClient>(WiseTime);
+            if (!_withScheduler)
+            {
+                var scheduling = services.Where(d => d.ServiceType == typeof(IHostedService) &&
+                    d.ImplementationType?.Name is "QuartzHostedService" or "DisabledJobTriggers").ToList();
+                Assert.That(scheduling, Has.Count.EqualTo(2), "the scheduler's hosted services were not found to remove");
+                foreach (var descriptor in scheduling)
+                {
+                    services.Remove(descriptor);
+                }
+            }
         });
     }
 

@@ -6,6 +6,7 @@ using PatrawinConnector.Domain;
 using PatrawinConnector.Domain.Patrawin;
 using PatrawinConnector.Domain.PostedTime;
 using PatrawinConnector.Domain.State;
+using PatrawinConnector.Domain.Tags;
 using PatrawinConnector.Domain.WiseTime;
 
 namespace PatrawinConnector.Tests.Support;
@@ -19,10 +20,14 @@ public sealed class DomainHarness : IAsyncDisposable
     private readonly TempDirectory _directory = new();
     private readonly IHost _host;
 
-    private DomainHarness(Func<IPatrawinTimePoster, IPatrawinTimePoster>? wrapPoster)
+    private DomainHarness(Func<IPatrawinTimePoster, IPatrawinTimePoster>? wrapPoster, Action<TagOptions>? configure)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Services.Configure<StateOptions>(o => o.DataDir = _directory.Path);
+        if (configure is not null)
+        {
+            builder.Services.Configure(configure);
+        }
         builder.AddConnectorDomain();
         builder.Services.RemoveAll<IWiseTimeClient>();
         builder.Services.AddSingleton<IWiseTimeClient>(WiseTime);
@@ -39,9 +44,10 @@ public sealed class DomainHarness : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<DomainHarness> StartAsync(Func<IPatrawinTimePoster, IPatrawinTimePoster>? wrapPoster = null)
+    public static async Task<DomainHarness> StartAsync(
+        Func<IPatrawinTimePoster, IPatrawinTimePoster>? wrapPoster = null, Action<TagOptions>? configure = null)
     {
-        var harness = new DomainHarness(wrapPoster);
+        var harness = new DomainHarness(wrapPoster, configure);
         await using (var db = await harness.Services.GetRequiredService<IDbContextFactory<ConnectorStateDbContext>>().CreateDbContextAsync())
         {
             await db.Database.MigrateAsync();
