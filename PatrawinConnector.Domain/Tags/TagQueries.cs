@@ -52,13 +52,16 @@ public sealed class TagQueries(PatrawinDbContext db)
                 k.Number == l.ClientNumber && db.CreditLevels.Any(cl => cl.Code == k.CreditCode && cl.Type != CreditLevel.BlockedType))), ct)
             : db.Clients.CountAsync(k => db.CreditLevels.Any(cl => cl.Code == k.CreditCode && cl.Type != CreditLevel.BlockedType), ct);
 
-    /// <summary>Rows without a date (or dated 1900-01-01) after <paramref name="number"/>, by number.</summary>
+    /// <summary>
+    /// Rows without a date, or dated 1900-01-01 or earlier, after <paramref name="number"/>, by number. (KUND_24's datetime
+    /// can hold dates before 1900, which the Java connector never synced.)
+    /// </summary>
     internal static IQueryable<TagRow> Undated(PatrawinDbContext db, TagKind kind, string? number, bool refresh)
     {
         var min = KeysetPosition.MinCreated;
         if (kind == TagKind.Case)
         {
-            var cases = Eligible(db, refresh).Where(c => c.CreatedAt == null || c.CreatedAt == min);
+            var cases = Eligible(db, refresh).Where(c => c.CreatedAt == null || c.CreatedAt <= min);
             if (number is not null)
             {
                 cases = cases.Where(c => string.Compare(c.Number, number) > 0);
@@ -66,7 +69,7 @@ public sealed class TagQueries(PatrawinDbContext db)
             return ProjectCases(db, cases.OrderBy(c => c.Number), refresh);
         }
 
-        var clients = EligibleClients(db, refresh).Where(k => k.CreatedAt == null || k.CreatedAt == min);
+        var clients = EligibleClients(db, refresh).Where(k => k.CreatedAt == null || k.CreatedAt <= min);
         if (number is not null)
         {
             clients = clients.Where(k => string.Compare(k.Number, number) > 0);

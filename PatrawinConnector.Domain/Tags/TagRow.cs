@@ -29,6 +29,6 @@ public readonly record struct KeysetPosition(DateTime CreatedAt, string? Number)
 
     public bool IsStart => Number is null;
 
-    /// <summary>Still among the rows without a date (or dated 1900-01-01), which sort first.</summary>
+    /// <summary>Still among the rows without a date (or dated 1900-01-01 or earlier), which come first.</summary>
     public bool InUndatedSegment => CreatedAt <= MinCreated;
 }

@@ -20,9 +20,13 @@ public sealed class DomainHarness : IAsyncDisposable
     private readonly TempDirectory _directory = new();
     private readonly IHost _host;
 
-    private DomainHarness(Func<IPatrawinTimePoster, IPatrawinTimePoster>? wrapPoster, Action<TagOptions>? configure)
+    private DomainHarness(Func<IPatrawinTimePoster, IPatrawinTimePoster>? wrapPoster, Action<TagOptions>? configure, TimeProvider? clock)
     {
         var builder = Host.CreateApplicationBuilder();
+        if (clock is not null)
+        {
+            builder.Services.AddSingleton(clock);
+        }
         builder.Services.Configure<StateOptions>(o => o.DataDir = _directory.Path);
         if (configure is not null)
         {
@@ -45,9 +49,9 @@ public sealed class DomainHarness : IAsyncDisposable
     public IServiceProvider Services => _host.Services;
 
     public static async Task<DomainHarness> StartAsync(
-        Func<IPatrawinTimePoster, IPatrawinTimePoster>? wrapPoster = null, Action<TagOptions>? configure = null)
+        Func<IPatrawinTimePoster, IPatrawinTimePoster>? wrapPoster = null, Action<TagOptions>? configure = null, TimeProvider? clock = null)
     {
-        var harness = new DomainHarness(wrapPoster, configure);
+        var harness = new DomainHarness(wrapPoster, configure, clock);
         await using (var db = await harness.Services.GetRequiredService<IDbContextFactory<ConnectorStateDbContext>>().CreateDbContextAsync())
         {
             await db.Database.MigrateAsync();

@@ -52,6 +52,16 @@ public sealed class TagQueriesTests
     }
 
     [Test]
+    public async Task NextPageAsync_ClientDatedBefore1900_ReadWithTheUndated()
+    {
+        await _harness.Patrawin.AddClientAsync("C00001", "Founded long ago", "1850-06-01 00:00:00");
+
+        var read = await ReadAllAsync(TagKind.Client, 2, refresh: false);
+
+        Assert.That(read.Select(r => r.Number).Take(2), Is.EqualTo(new[] { "C00001", "C10051" }));
+    }
+
+    [Test]
     public async Task NextPageAsync_NewCases_SkipsCasesOfBlockedClientsAndCasesWithoutLinks()
     {
         await _harness.Patrawin.ExecuteAsync("""
