@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using PatrawinConnector.Domain.ActivityTypes;
 using PatrawinConnector.Domain.Patrawin;
 using PatrawinConnector.Domain.PostedTime;
+using PatrawinConnector.Domain.Tags;
 using PatrawinConnector.Tests.Support;
 
 namespace PatrawinConnector.Tests.Patrawin;
@@ -48,6 +50,34 @@ public sealed class PatrawinQuerySnapshotTests
         Snapshot.Match("posting-recognise-rows.sql", sql);
         Assert.That(sql, Does.Contain("datetime2").And.Contain("nvarchar(50)").And.Contain("smallint"));
     }
+
+    [TestCase(TagKind.Case, false, "tags-cases-new-undated.sql")]
+    [TestCase(TagKind.Case, true, "tags-cases-refresh-undated.sql")]
+    [TestCase(TagKind.Client, false, "tags-clients-new-undated.sql")]
+    [TestCase(TagKind.Client, true, "tags-clients-refresh-undated.sql")]
+    public void Undated_SqlServer_MatchesSnapshot(TagKind kind, bool refresh, string snapshot) =>
+        Snapshot.Match(snapshot, TagQueries.Undated(_db, kind, "P1033SE00", refresh).Take(500).ToQueryString());
+
+    [TestCase(TagKind.Case, false, "tags-cases-new-dated.sql")]
+    [TestCase(TagKind.Case, true, "tags-cases-refresh-dated.sql")]
+    [TestCase(TagKind.Client, false, "tags-clients-new-dated.sql")]
+    [TestCase(TagKind.Client, true, "tags-clients-refresh-dated.sql")]
+    public void Dated_SqlServer_MatchesSnapshotSargableWithTypedDate(TagKind kind, bool refresh, string snapshot)
+    {
+        var sql = TagQueries.Dated(_db, kind, new DateTime(2024, 3, 1, 10, 15, 0), "P1033SE00", refresh).Take(500).ToQueryString();
+
+        Snapshot.Match(snapshot, sql);
+        Assert.That(sql, Does.Not.Contain("OFFSET").And.Not.Contain("COALESCE"));
+        Assert.That(sql, Does.Contain(kind == TagKind.Case ? "@createdAt smalldatetime" : "@createdAt datetime"));
+    }
+
+    [Test]
+    public void ActivityCodes_SqlServer_MatchesSnapshot() =>
+        Snapshot.Match("activity-types-codes.sql", ActivityTypeQueries.Codes(_db, "E").ToQueryString());
+
+    [Test]
+    public void ActivityTypeExclusions_SqlServer_MatchesSnapshot() =>
+        Snapshot.Match("activity-types-excluded-parameters.sql", ActivityTypeQueries.ExcludingParameters(_db).ToQueryString());
 
     [Test]
     public void SaveChanges_AnyChange_RefusedBecausePatrawinIsReadOnly() =>

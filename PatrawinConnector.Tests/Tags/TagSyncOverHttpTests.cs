@@ -1,0 +1,80 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using PatrawinConnector.Domain.State;
+using PatrawinConnector.Domain.Tags;
+using PatrawinConnector.Domain.WiseTime;
+using PatrawinConnector.Tests.Support;
+
+namespace PatrawinConnector.Tests.Tags;
+
+/// <summary>tag-sync through the real Connect API client against an HTTP stand-in that misbehaves: the run fails visibly and the cursor stays.</summary>
+public sealed class TagSyncOverHttpTests
+{
+    private static readonly Func<HttpResponseMessage>[] Faults =
+    [
+        () => new HttpResponseMessage(HttpStatusCode.InternalServerError) { Content = new StringContent("""{"message": "boom"}""") },
+        () => new HttpResponseMessage(HttpStatusCode.TooManyRequests) { Headers = { RetryAfter = new(TimeSpan.FromMinutes(5)) } },
+        () => new HttpResponseMessage(HttpStatusCode.Unauthorized) { Content = new StringContent("""{"message": "bad key"}""") },
+        () => new HttpResponseMessage(HttpStatusCode.PaymentRequired) { Content = new StringContent("""{"message": "tag plan limit"}""") },
+        () => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("not json at all") },
+        () => throw new HttpRequestException("connection refused"),
+    ];
+
+    [TestCase(0, WiseTimeErrorCategory.Transient)]
+    [TestCase(1, WiseTimeErrorCategory.RateLimited)]
+    [TestCase(2, WiseTimeErrorCategory.Auth)]
+    [TestCase(3, WiseTimeErrorCategory.Permanent)]
+    [TestCase(4, WiseTimeErrorCategory.Transient)]
+    [TestCase(5, WiseTimeErrorCategory.Transient)]
+    public async Task RunAsync_WiseTimeMisbehaves_FailsWithCategoryAndCursorStays(int fault, WiseTimeErrorCategory category)
+    {
+        await using var harness = await DomainHarness.StartAsync(configure: o => o.TagUpsertBatchSize = 4);
+        var batches = 0;
+        var handler = new StubHandler((_, _) => Interlocked.Increment(ref batches) <= 2
+            ? new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("{}") }
+            : Faults[fault]());
+
+        var error = Assert.ThrowsAsync<WiseTimeApiException>(() => RunAsync(harness, handler));
+
+        Assert.That(error!.Category, Is.EqualTo(category));
+        var cursor = await harness.Services.GetRequiredService<SyncCursorStore>().FindAsync(SyncCursor.CaseSync, CancellationToken.None);
+        var expected = await harness.Patrawin.ExpectedNewCasesAsync();
+        Assert.That(cursor!.Number, Is.EqualTo(expected[7]), "the two accepted batches of four, and not one row more");
+    }
+
+    [Test]
+    public async Task RunAsync_WiseTimeAnswersSlowly_AllBatchesSentOnce()
+    {
+        await using var harness = await DomainHarness.StartAsync(configure: o => o.TagUpsertBatchSize = 2);
+        var handler = new StubHandler((_, _) =>
+        {
+            Thread.Sleep(5);
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("{}") };
+        });
+
+        await RunAsync(harness, handler);
+
+        var expected = (await harness.Patrawin.ExpectedNewCasesAsync()).Count + (await harness.Patrawin.ExpectedNewClientsAsync()).Count;
+        Assert.That(handler.Requests, Has.Count.EqualTo((int)Math.Ceiling(13 / 2.0) + (int)Math.Ceiling(6 / 2.0)));
+        Assert.That(handler.Requests.Select(r => r.Request.Headers.GetValues("x-api-key").Single()), Has.All.EqualTo("key"));
+        Assert.That(expected, Is.EqualTo(19));
+    }
+
+    private static async Task RunAsync(DomainHarness harness, HttpMessageHandler handler)
+    {
+        var options = new WiseTimeOptions { ApiKey = "key", BaseUrl = "https://wisetime.test/connect/api", MaxRetries = 1 };
+        var pipeline = WiseTimeResilience.Create(options, NullLogger.Instance, TimeSpan.FromMilliseconds(1));
+        var http = new HttpClient(new ResilienceHandler(pipeline) { InnerHandler = handler }) { BaseAddress = options.BaseUri };
+        http.DefaultRequestHeaders.Add(WiseTimeHttpClient.ApiKeyHeader, options.ApiKey);
+        await using var scope = harness.Services.CreateAsyncScope();
+        var sync = new TagSyncService(
+            scope.ServiceProvider.GetRequiredService<TagQueries>(),
+            harness.Services.GetRequiredService<SyncCursorStore>(),
+            new WiseTimeHttpClient(http, NullLogger<WiseTimeHttpClient>.Instance),
+            harness.Services.GetRequiredService<IOptions<TagOptions>>(),
+            NullLogger<TagSyncService>.Instance);
+        await sync.RunAsync(CancellationToken.None);
+    }
+}
