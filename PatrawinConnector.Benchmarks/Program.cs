@@ -3,15 +3,37 @@ using PatrawinConnector.Benchmarks;
 return args.FirstOrDefault() switch
 {
     "webhook" => await WebhookLoad.RunAsync(args[1..]),
+    "generate" => await LargePatrawin.GenerateAsync(args[1..]),
+    "wisetime-standin" => await WiseTimeStandIn.RunAsync(args[1..]),
+    "tag-sync" => await TagSyncLoad.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
     Console.Error.WriteLine("""
-        usage: PatrawinConnector.Benchmarks webhook [--url URL] [--groups N] [--concurrency C] [--warmup W] [--caller-key KEY]
-          Posts N distinct time groups (timegroup-example.json, one tag) at concurrency C to a running connector
-          and prints posts/s, p50 and p99. scripts/bench-webhook.sh starts a connector on the sandbox and runs it.
+        usage: PatrawinConnector.Benchmarks COMMAND [options]
+          webhook            [--url URL] [--groups N] [--concurrency C] [--warmup W] [--caller-key KEY]
+                             posts N distinct time groups at concurrency C to a running connector; prints posts/s, p50, p99
+          generate           --out FILE [--cases N] [--clients N]
+                             writes a Patrawin-shaped SQLite file with N cases and clients (2% of clients blocked)
+          wisetime-standin   [--port P] [--latency-ms MS]
+                             a Connect API stand-in on 127.0.0.1 that answers every call after MS milliseconds
+          tag-sync           --patrawin FILE --url URL [--concurrency C] [--batch B]
+                             the whole first tag-sync against the stand-in; prints tags/s, wall time, peak memory, page query times
+        scripts/bench-webhook.sh and scripts/bench-tag-sync.sh run them end to end.
         """);
     return 64;
+}
+
+internal static class Args
+{
+    public static string Option(string[] args, string name, string fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
+    }
+
+    public static int Int(string[] args, string name, int fallback) =>
+        int.Parse(Option(args, name, fallback.ToString(System.Globalization.CultureInfo.InvariantCulture)), System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -14,11 +14,11 @@ internal static class WebhookLoad
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var url = Option(args, "--url", "http://127.0.0.1:8080");
-        var groups = int.Parse(Option(args, "--groups", "20000"), CultureInfo.InvariantCulture);
-        var concurrency = int.Parse(Option(args, "--concurrency", "16"), CultureInfo.InvariantCulture);
-        var warmup = int.Parse(Option(args, "--warmup", "1000"), CultureInfo.InvariantCulture);
-        var callerKey = Option(args, "--caller-key", "s3cret-caller-key");
+        var url = Args.Option(args, "--url", "http://127.0.0.1:8080");
+        var groups = Args.Int(args, "--groups", 20000);
+        var concurrency = Args.Int(args, "--concurrency", 16);
+        var warmup = Args.Int(args, "--warmup", 1000);
+        var callerKey = Args.Option(args, "--caller-key", "s3cret-caller-key");
 
         var template = Template(callerKey);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, UseProxy = false })
@@ -96,10 +96,4 @@ internal static class WebhookLoad
     }
 
     private static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
-
-    private static string Option(string[] args, string name, string fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
-    }
 }

@@ -15,14 +15,30 @@ public sealed class SyncCursorStore(IDbContextFactory<ConnectorStateDbContext> s
     public async Task<KeysetPosition> PositionAsync(string name, CancellationToken ct) =>
         await FindAsync(name, ct) is { Number: { } number, CreatedAt: { } createdAt } ? new KeysetPosition(createdAt, number) : KeysetPosition.Start;
 
-    /// <summary>Moves the cursor past <paramref name="position"/>, counting <paramref name="rows"/> more rows done in this pass.</summary>
-    public Task AdvanceAsync(string name, KeysetPosition position, int rows, CancellationToken ct) =>
-        ChangeAsync(name, cursor =>
+    /// <summary>Moves the cursor past <paramref name="position"/>, counting <paramref name="rows"/> more rows done in this pass (one UPDATE).</summary>
+    public async Task AdvanceAsync(string name, KeysetPosition position, int rows, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        int updated;
+        using (await writeGate.EnterAsync(ct))
         {
-            cursor.CreatedAt = position.CreatedAt;
-            cursor.Number = position.Number;
-            cursor.PassDone += rows;
-        }, ct);
+            await using var db = await state.CreateDbContextAsync(ct);
+            updated = await db.SyncCursors.Where(c => c.Name == name).ExecuteUpdateAsync(set => set
+                .SetProperty(c => c.CreatedAt, position.CreatedAt)
+                .SetProperty(c => c.Number, position.Number)
+                .SetProperty(c => c.PassDone, c => c.PassDone + rows)
+                .SetProperty(c => c.UpdatedAt, now), ct);
+        }
+        if (updated == 0)
+        {
+            await ChangeAsync(name, cursor =>
+            {
+                cursor.CreatedAt = position.CreatedAt;
+                cursor.Number = position.Number;
+                cursor.PassDone += rows;
+            }, ct);
+        }
+    }
 
     /// <summary>Starts a pass: the cursor at the beginning, with the number of rows the pass will go through (if known).</summary>
     public Task StartPassAsync(string name, int? total, CancellationToken ct) =>

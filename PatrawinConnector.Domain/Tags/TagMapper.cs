@@ -43,5 +43,7 @@ public static class TagMapper
 
     /// <summary>Trimmed, control characters as spaces; empty when there is none (an empty description leaves WiseTime's as it is).</summary>
     private static string Clean(string? description) =>
-        description is null ? string.Empty : new string(description.Select(c => char.IsControl(c) ? ' ' : c).ToArray()).Trim();
+        description is null ? string.Empty
+        : description.Any(char.IsControl) ? new string(description.Select(c => char.IsControl(c) ? ' ' : c).ToArray()).Trim()
+        : description.Trim();
 }

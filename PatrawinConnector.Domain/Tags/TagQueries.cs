@@ -17,7 +17,10 @@ public sealed class TagQueries(PatrawinDbContext db)
         var rows = new List<TagRow>(take);
         if (after.InUndatedSegment)
         {
-            rows.AddRange(await Undated(db, kind, after.Number, refresh).Take(take).ToListAsync(ct));
+            var anyEarly = kind == TagKind.Case
+                ? await db.Cases.AnyAsync(c => c.CreatedAt <= KeysetPosition.MinCreated, ct)
+                : await db.Clients.AnyAsync(k => k.CreatedAt <= KeysetPosition.MinCreated, ct);
+            rows.AddRange(await Undated(db, kind, after.Number, refresh, take, anyEarly).ToListAsync(ct));
             if (rows.Count < take)
             {
                 rows.AddRange(await Dated(db, kind, KeysetPosition.MinCreated, null, refresh).Take(take - rows.Count).ToListAsync(ct));
@@ -45,36 +48,38 @@ public sealed class TagQueries(PatrawinDbContext db)
     public Task<int> CountAsync(TagKind kind, CancellationToken ct) =>
         kind == TagKind.Case ? db.Cases.CountAsync(ct) : db.Clients.CountAsync(ct);
 
-    /// <summary>Rows a first sync will upsert (for its progress bar).</summary>
-    public Task<int> CountNewAsync(TagKind kind, CancellationToken ct) =>
-        kind == TagKind.Case
-            ? db.Cases.CountAsync(c => db.CaseClientLinks.Any(l => l.CaseNumber == c.Number && db.Clients.Any(k =>
-                k.Number == l.ClientNumber && db.CreditLevels.Any(cl => cl.Code == k.CreditCode && cl.Type != CreditLevel.BlockedType))), ct)
-            : db.Clients.CountAsync(k => db.CreditLevels.Any(cl => cl.Code == k.CreditCode && cl.Type != CreditLevel.BlockedType), ct);
-
     /// <summary>
     /// Rows without a date, or dated 1900-01-01 or earlier, after <paramref name="number"/>, by number. (KUND_24's datetime
     /// can hold dates before 1900, which the Java connector never synced.)
     /// </summary>
-    internal static IQueryable<TagRow> Undated(PatrawinDbContext db, TagKind kind, string? number, bool refresh)
+    /// <remarks>
+    /// NULL dates are one index-seekable range. Dates on or before 1900-01-01 are almost never there (ARENDE_1's
+    /// smalldatetime cannot even hold earlier ones), so they are merged in by number only when an indexed check finds
+    /// any: an OR of both would make the database walk the number index instead.
+    /// </remarks>
+    internal static IQueryable<TagRow> Undated(PatrawinDbContext db, TagKind kind, string? number, bool refresh, int take, bool includeEarly)
     {
         var min = KeysetPosition.MinCreated;
         if (kind == TagKind.Case)
         {
-            var cases = Eligible(db, refresh).Where(c => c.CreatedAt == null || c.CreatedAt <= min);
+            var cases = Eligible(db, refresh);
             if (number is not null)
             {
                 cases = cases.Where(c => string.Compare(c.Number, number) > 0);
             }
-            return ProjectCases(db, cases.OrderBy(c => c.Number), refresh);
+            var withoutDate = cases.Where(c => c.CreatedAt == null).OrderBy(c => c.Number).Take(take);
+            var early = cases.Where(c => c.CreatedAt <= min).OrderBy(c => c.Number).Take(take);
+            return ProjectCases(db, includeEarly ? withoutDate.Concat(early).OrderBy(c => c.Number).Take(take) : withoutDate, refresh);
         }
 
-        var clients = EligibleClients(db, refresh).Where(k => k.CreatedAt == null || k.CreatedAt <= min);
+        var clients = EligibleClients(db, refresh);
         if (number is not null)
         {
             clients = clients.Where(k => string.Compare(k.Number, number) > 0);
         }
-        return ProjectClients(db, clients.OrderBy(k => k.Number), refresh);
+        var clientsWithoutDate = clients.Where(k => k.CreatedAt == null).OrderBy(k => k.Number).Take(take);
+        var earlyClients = clients.Where(k => k.CreatedAt <= min).OrderBy(k => k.Number).Take(take);
+        return ProjectClients(db, includeEarly ? clientsWithoutDate.Concat(earlyClients).OrderBy(k => k.Number).Take(take) : clientsWithoutDate, refresh);
     }
 
     /// <summary>Dated rows after (created, number): created &gt;= T and (created &gt; T or number &gt; N), by created then number.</summary>

@@ -40,11 +40,13 @@ public sealed class TagSyncService(
         var position = await cursors.PositionAsync(cursorName, ct);
         if (position.IsStart)
         {
-            await cursors.StartPassAsync(cursorName, await queries.CountNewAsync(kind, ct), ct);
+            // All rows of the table: an upper bound for the progress bar that costs an index count, not a scan with joins.
+            await cursors.StartPassAsync(cursorName, await queries.CountAsync(kind, ct), ct);
         }
 
         var summary = new TagRunSummary(0, 0, 0, 0);
         var inFlight = new Queue<(Task<TagRunSummary> Upload, KeysetPosition After, int Rows)>();
+        var cursorSaved = Task.CompletedTask;   // cursor writes, chained in batch order, off the upload path
         var nextPage = queries.NextPageAsync(kind, position, settings.TagUpsertBatchSize, refresh: false, ct);
         try
         {
@@ -61,7 +63,8 @@ public sealed class TagSyncService(
                 inFlight.Enqueue((UpsertAsync(kind, page, ct), after, page.Count));
                 while (inFlight.Count >= settings.TagUpsertConcurrency || inFlight.Peek().Upload.IsCompleted)
                 {
-                    summary += await CompleteOldestAsync(inFlight, cursorName, ct);
+                    (var batch, cursorSaved) = await CompleteOldestAsync(inFlight, cursorName, cursorSaved, ct);
+                    summary += batch;
                     if (inFlight.Count == 0)
                     {
                         break;
@@ -71,27 +74,37 @@ public sealed class TagSyncService(
 
             while (inFlight.Count > 0)
             {
-                summary += await CompleteOldestAsync(inFlight, cursorName, ct);
+                (var batch, cursorSaved) = await CompleteOldestAsync(inFlight, cursorName, cursorSaved, ct);
+                summary += batch;
             }
+            await cursorSaved;
         }
         finally
         {
-            // On failure: let the other reads and uploads finish (their results are not recorded) before the context goes.
-            await Task.WhenAll(inFlight.Select(f => (Task)f.Upload).Append(nextPage).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+            // On failure: let the other reads, uploads and cursor writes finish (failed batches are not recorded)
+            // before the context goes.
+            await Task.WhenAll(inFlight.Select(f => (Task)f.Upload).Append(nextPage).Append(cursorSaved)
+                .Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
         }
 
         logger.LogInformation("tag-sync of {Kind}s: {Summary}", kind, summary);
         return summary;
     }
 
-    private async Task<TagRunSummary> CompleteOldestAsync(
-        Queue<(Task<TagRunSummary> Upload, KeysetPosition After, int Rows)> inFlight, string cursorName, CancellationToken ct)
+    /// <summary>Waits for the oldest batch; once WiseTime accepted it, chains its cursor write after the previous one.</summary>
+    private async Task<(TagRunSummary Batch, Task CursorSaved)> CompleteOldestAsync(
+        Queue<(Task<TagRunSummary> Upload, KeysetPosition After, int Rows)> inFlight, string cursorName, Task previousSave, CancellationToken ct)
     {
         var (upload, after, rows) = inFlight.Peek();
         var result = await upload;   // a failed batch throws here, before its cursor (or any later one) is saved
         inFlight.Dequeue();
+        return (result, SaveAfterAsync(previousSave, cursorName, after, rows, ct));
+    }
+
+    private async Task SaveAfterAsync(Task previousSave, string cursorName, KeysetPosition after, int rows, CancellationToken ct)
+    {
+        await previousSave;
         await cursors.AdvanceAsync(cursorName, after, rows, ct);
-        return result;
     }
 
     private async Task<TagRunSummary> UpsertAsync(TagKind kind, List<TagRow> page, CancellationToken ct)

@@ -51,12 +51,13 @@ public sealed class PatrawinQuerySnapshotTests
         Assert.That(sql, Does.Contain("datetime2").And.Contain("nvarchar(50)").And.Contain("smallint"));
     }
 
-    [TestCase(TagKind.Case, false, "tags-cases-new-undated.sql")]
-    [TestCase(TagKind.Case, true, "tags-cases-refresh-undated.sql")]
-    [TestCase(TagKind.Client, false, "tags-clients-new-undated.sql")]
-    [TestCase(TagKind.Client, true, "tags-clients-refresh-undated.sql")]
-    public void Undated_SqlServer_MatchesSnapshot(TagKind kind, bool refresh, string snapshot) =>
-        Snapshot.Match(snapshot, TagQueries.Undated(_db, kind, "P1033SE00", refresh).Take(500).ToQueryString());
+    [TestCase(TagKind.Case, false, false, "tags-cases-new-undated.sql")]
+    [TestCase(TagKind.Case, true, false, "tags-cases-refresh-undated.sql")]
+    [TestCase(TagKind.Client, false, false, "tags-clients-new-undated.sql")]
+    [TestCase(TagKind.Client, true, false, "tags-clients-refresh-undated.sql")]
+    [TestCase(TagKind.Client, false, true, "tags-clients-new-undated-and-early.sql")]
+    public void Undated_SqlServer_MatchesSnapshot(TagKind kind, bool refresh, bool early, string snapshot) =>
+        Snapshot.Match(snapshot, TagQueries.Undated(_db, kind, "P1033SE00", refresh, 500, early).ToQueryString());
 
     [TestCase(TagKind.Case, false, "tags-cases-new-dated.sql")]
     [TestCase(TagKind.Case, true, "tags-cases-refresh-dated.sql")]

@@ -1,5 +1,4 @@
 DECLARE @p int = 500;
-DECLARE @min smalldatetime = '1900-01-01T00:00:00';
 DECLARE @number nvarchar(50) = N'P1033SE00';
 
 SELECT TOP(@p) [a].[Arendenr], [a].[Slagord], [a].[Skapatdat]
@@ -13,5 +12,5 @@ WHERE EXISTS (
         WHERE [k0].[Kundnr] = [k].[Kundnr] AND EXISTS (
             SELECT 1
             FROM [dbo].[CREDIT_LEVEL_334] AS [c]
-            WHERE [c].[Creditcode] = [k0].[Kreditjn] AND [c].[Type] <> 2))) AND ([a].[Skapatdat] IS NULL OR [a].[Skapatdat] <= @min) AND [a].[Arendenr] > @number
+            WHERE [c].[Creditcode] = [k0].[Kreditjn] AND [c].[Type] <> 2))) AND [a].[Arendenr] > @number AND [a].[Skapatdat] IS NULL
 ORDER BY [a].[Arendenr]
