@@ -74,12 +74,12 @@ internal static class TagSyncLoad
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"concurrency {concurrency}: {summary.Upserted} tags in {summary.Batches} batches, wall {wall.TotalSeconds:F2} s, " +
             $"{summary.Upserted / wall.TotalSeconds:F0} tags/s, latency floor {floor.TotalSeconds:F2} s " +
-            $"({100 * floor.TotalSeconds / wall.TotalSeconds:F0}% of the floor's speed), peak RSS {peakMb:F0} MB, stand-in received {sentTags} tags"));
+            $"({100 * floor.TotalSeconds / wall.TotalSeconds:F0}% of the floor's speed), peak RSS {peakMb:F0} MB, stand-in received {sentTags} tags, its delay averaged {(after.DelayMs - before.DelayMs) / Math.Max(1, after.Requests - before.Requests):F2} ms"));
         Directory.Delete(dataDir, recursive: true);
         return 0;
     }
 
-    private sealed record StandInStats(long Tags, long Requests);
+    private sealed record StandInStats(long Tags, long Requests, double DelayMs);
 
     /// <summary>The median time of the first page and of a page near the end of the cases, as the sync reads them.</summary>
     private static async Task<(double First, double Last)> PageQueryTimesAsync(IServiceProvider services, int batch)

@@ -20,17 +20,24 @@ internal static class WiseTimeStandIn
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        long tags = 0, requests = 0;
+        long tags = 0, requests = 0, delayTicks = 0;
 
         app.MapPost("/connect/api/tag/batch", async (HttpRequest request) =>
         {
             using var body = await JsonDocument.ParseAsync(request.Body);
             Interlocked.Add(ref tags, body.RootElement.GetProperty("tags").GetArrayLength());
             Interlocked.Increment(ref requests);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await Task.Delay(latency);
+            Interlocked.Add(ref delayTicks, System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks);
             return Results.Text("{}", "application/json");
         });
-        app.MapGet("/stats", () => Results.Json(new { tags = Interlocked.Read(ref tags), requests = Interlocked.Read(ref requests) }));
+        app.MapGet("/stats", () => Results.Json(new
+        {
+            tags = Interlocked.Read(ref tags),
+            requests = Interlocked.Read(ref requests),
+            delayMs = TimeSpan.FromTicks(Interlocked.Read(ref delayTicks)).TotalMilliseconds,   // the latency actually served, summed
+        }));
         app.MapFallback(async () =>
         {
             Interlocked.Increment(ref requests);

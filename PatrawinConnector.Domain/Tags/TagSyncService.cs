@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PatrawinConnector.Domain.State;
@@ -16,8 +17,8 @@ public sealed record TagRunSummary(int Upserted, int Deleted, int Skipped, int B
 }
 
 /// <summary>
-/// tag-sync: new cases, then new clients, as WiseTime tags, until nothing new is left. Pages are read while earlier
-/// batches upload, with up to TAG_UPSERT_CONCURRENCY batches in flight; the cursor moves past a batch only once WiseTime
+/// tag-sync: new cases, then new clients, as WiseTime tags, until nothing new is left. A reader fetches and maps pages
+/// ahead while up to TAG_UPSERT_CONCURRENCY batches are in flight; the cursor moves past a batch only once WiseTime
 /// accepted it and every batch before it, so a crash or an outage may repeat an upsert but never skips a row.
 /// </summary>
 public sealed class TagSyncService(
@@ -34,6 +35,11 @@ public sealed class TagSyncService(
         return cases + clients;
     }
 
+    /// <summary>A page read from Patrawin, mapped to tags, with the position the cursor moves to once it is accepted.</summary>
+    private sealed record Batch(List<UpsertTagRequest> Tags, int Skipped, KeysetPosition After, int Rows);
+
+    private sealed record InFlight(Task<TagRunSummary> Upload, KeysetPosition After, int Rows);
+
     private async Task<TagRunSummary> DrainAsync(TagKind kind, string cursorName, CancellationToken ct)
     {
         var settings = options.Value;
@@ -44,46 +50,39 @@ public sealed class TagSyncService(
             await cursors.StartPassAsync(cursorName, await queries.CountAsync(kind, ct), ct);
         }
 
-        var summary = new TagRunSummary(0, 0, 0, 0);
-        var inFlight = new Queue<(Task<TagRunSummary> Upload, KeysetPosition After, int Rows)>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var pages = Channel.CreateBounded<Batch>(new BoundedChannelOptions(settings.TagUpsertConcurrency) { SingleReader = true, SingleWriter = true });
+        var reader = ReadAsync(kind, position, pages.Writer, stop.Token);
+        using var slots = new SemaphoreSlim(settings.TagUpsertConcurrency);
+        var inFlight = new Queue<InFlight>();
         var cursorSaved = Task.CompletedTask;   // cursor writes, chained in batch order, off the upload path
-        var nextPage = queries.NextPageAsync(kind, position, settings.TagUpsertBatchSize, refresh: false, ct);
+        var summary = new TagRunSummary(0, 0, 0, 0);
         try
         {
-            while (true)
+            await foreach (var batch in pages.Reader.ReadAllAsync(stop.Token))
             {
-                var page = await nextPage;
-                if (page.Count == 0)
+                await slots.WaitAsync(stop.Token);
+                inFlight.Enqueue(new InFlight(UpsertAsync(kind, batch, slots, stop.Token), batch.After, batch.Rows));
+                while (inFlight.TryPeek(out var oldest) && oldest.Upload.IsCompleted)
                 {
-                    break;
-                }
-
-                var after = page[^1].Position;
-                nextPage = queries.NextPageAsync(kind, after, settings.TagUpsertBatchSize, refresh: false, ct);   // read ahead
-                inFlight.Enqueue((UpsertAsync(kind, page, ct), after, page.Count));
-                while (inFlight.Count >= settings.TagUpsertConcurrency || inFlight.Peek().Upload.IsCompleted)
-                {
-                    (var batch, cursorSaved) = await CompleteOldestAsync(inFlight, cursorName, cursorSaved, ct);
-                    summary += batch;
-                    if (inFlight.Count == 0)
-                    {
-                        break;
-                    }
+                    (var done, cursorSaved) = Complete(inFlight, cursorName, cursorSaved, ct);
+                    summary += done;
                 }
             }
-
+            await reader;
             while (inFlight.Count > 0)
             {
-                (var batch, cursorSaved) = await CompleteOldestAsync(inFlight, cursorName, cursorSaved, ct);
-                summary += batch;
+                await ((Task)inFlight.Peek().Upload).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                (var done, cursorSaved) = Complete(inFlight, cursorName, cursorSaved, ct);
+                summary += done;
             }
             await cursorSaved;
         }
         finally
         {
-            // On failure: let the other reads, uploads and cursor writes finish (failed batches are not recorded)
-            // before the context goes.
-            await Task.WhenAll(inFlight.Select(f => (Task)f.Upload).Append(nextPage).Append(cursorSaved)
+            // On failure: stop reading, let what is in flight finish (failed batches are not recorded) before the context goes.
+            await stop.CancelAsync();
+            await Task.WhenAll(inFlight.Select(f => (Task)f.Upload).Append(reader).Append(cursorSaved)
                 .Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
         }
 
@@ -91,14 +90,49 @@ public sealed class TagSyncService(
         return summary;
     }
 
-    /// <summary>Waits for the oldest batch; once WiseTime accepted it, chains its cursor write after the previous one.</summary>
-    private async Task<(TagRunSummary Batch, Task CursorSaved)> CompleteOldestAsync(
-        Queue<(Task<TagRunSummary> Upload, KeysetPosition After, int Rows)> inFlight, string cursorName, Task previousSave, CancellationToken ct)
+    /// <summary>Reads pages in keyset order and maps them to tags, ahead of the uploads.</summary>
+    private async Task ReadAsync(TagKind kind, KeysetPosition position, ChannelWriter<Batch> pages, CancellationToken ct)
     {
-        var (upload, after, rows) = inFlight.Peek();
-        var result = await upload;   // a failed batch throws here, before its cursor (or any later one) is saved
+        try
+        {
+            while (true)
+            {
+                var rows = await queries.NextPageAsync(kind, position, options.Value.TagUpsertBatchSize, refresh: false, ct);
+                if (rows.Count == 0)
+                {
+                    break;
+                }
+                position = rows[^1].Position;
+                var tags = new List<UpsertTagRequest>(rows.Count);
+                foreach (var row in rows)
+                {
+                    if (TagMapper.TryMap(row, options.Value.TagUpsertPath, out var tag, out var reason))
+                    {
+                        tags.Add(tag);
+                    }
+                    else
+                    {
+                        logger.LogWarning("Skipped {Kind} {Number}: {Reason}", kind, row.Number, reason);
+                    }
+                }
+                await pages.WriteAsync(new Batch(tags, rows.Count - tags.Count, position, rows.Count), ct);
+            }
+            pages.Complete();
+        }
+        catch (Exception e)
+        {
+            pages.Complete(e);
+            throw;
+        }
+    }
+
+    /// <summary>The oldest batch is done: a failure throws here, before its cursor (or any later one) is saved.</summary>
+    private (TagRunSummary Done, Task CursorSaved) Complete(Queue<InFlight> inFlight, string cursorName, Task previousSave, CancellationToken ct)
+    {
+        var oldest = inFlight.Peek();
+        var done = oldest.Upload.GetAwaiter().GetResult();
         inFlight.Dequeue();
-        return (result, SaveAfterAsync(previousSave, cursorName, after, rows, ct));
+        return (done, SaveAfterAsync(previousSave, cursorName, oldest.After, oldest.Rows, ct));
     }
 
     private async Task SaveAfterAsync(Task previousSave, string cursorName, KeysetPosition after, int rows, CancellationToken ct)
@@ -107,39 +141,30 @@ public sealed class TagSyncService(
         await cursors.AdvanceAsync(cursorName, after, rows, ct);
     }
 
-    private async Task<TagRunSummary> UpsertAsync(TagKind kind, List<TagRow> page, CancellationToken ct)
+    private async Task<TagRunSummary> UpsertAsync(TagKind kind, Batch batch, SemaphoreSlim slots, CancellationToken ct)
     {
-        var tags = new List<UpsertTagRequest>(page.Count);
-        var skipped = 0;
-        foreach (var row in page)
+        try
         {
-            if (TagMapper.TryMap(row, options.Value.TagUpsertPath, out var tag, out var reason))
+            if (batch.Tags.Count == 0)
             {
-                tags.Add(tag);
-                continue;
+                return new TagRunSummary(0, 0, batch.Skipped, 0);
             }
-            skipped++;
-            logger.LogWarning("Skipped {Kind} {Number}: {Reason}", kind, row.Number, reason);
-        }
 
-        if (tags.Count == 0)
+            var response = await wiseTime.BatchTagUpsertAsync(batch.Tags, ct);
+            var refused = 0;
+            foreach (var error in response.Errors ?? [])
+            {
+                refused++;
+                var name = error.Index >= 0 && error.Index < batch.Tags.Count ? batch.Tags[error.Index].Name : $"#{error.Index}";
+                logger.LogWarning("WiseTime refused tag {TagName}: {Reason}", name, error.ErrorDescription);
+            }
+            logger.LogInformation("Upserted a batch of {Count} {Kind} tags, {First} to {Last}",
+                batch.Tags.Count - refused, kind, batch.Tags[0].Name, batch.Tags[^1].Name);
+            return new TagRunSummary(batch.Tags.Count - refused, 0, batch.Skipped + refused, 1);
+        }
+        finally
         {
-            return new TagRunSummary(0, 0, skipped, 0);
+            slots.Release();
         }
-
-        var response = await wiseTime.BatchTagUpsertAsync(tags, ct);
-        var refused = LogRefusals(response.Errors, tags);
-        logger.LogInformation("Upserted a batch of {Count} {Kind} tags, {First} to {Last}", tags.Count - refused, kind, tags[0].Name, tags[^1].Name);
-        return new TagRunSummary(tags.Count - refused, 0, skipped + refused, 1);
-    }
-
-    private int LogRefusals(IReadOnlyList<ErrorItem>? errors, List<UpsertTagRequest> tags)
-    {
-        foreach (var error in errors ?? [])
-        {
-            var name = error.Index >= 0 && error.Index < tags.Count ? tags[error.Index].Name : $"#{error.Index}";
-            logger.LogWarning("WiseTime refused tag {TagName}: {Reason}", name, error.ErrorDescription);
-        }
-        return errors?.Count ?? 0;
     }
 }
