@@ -53,9 +53,10 @@ internal static class TagSyncLoad
             await db.Database.MigrateAsync();
         }
 
-        var (firstPage, lastPage) = await PageQueryTimesAsync(host.Services, batch);
+        var (firstPage, firstDatedPage, lastPage) = await PageQueryTimesAsync(host.Services, batch);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"page query ({batch} cases): first page {firstPage:F2} ms, last page {lastPage:F2} ms (median of 21 each)"));
+            $"page query ({batch} cases, median of 21): first page {firstPage:F2} ms, first dated page {firstDatedPage:F2} ms, " +
+            $"last page {lastPage:F2} ms (last/first dated = {lastPage / firstDatedPage:F2})"));
 
         using var http = new HttpClient();
         var before = await http.GetFromJsonAsync<StandInStats>(new Uri(new Uri(url), "/stats"));
@@ -81,15 +82,16 @@ internal static class TagSyncLoad
 
     private sealed record StandInStats(long Tags, long Requests, double DelayMs);
 
-    /// <summary>The median time of the first page and of a page near the end of the cases, as the sync reads them.</summary>
-    private static async Task<(double First, double Last)> PageQueryTimesAsync(IServiceProvider services, int batch)
+    /// <summary>The median time of the very first page, of the first page past the undated cases, and of the last page, as the sync reads them.</summary>
+    private static async Task<(double First, double FirstDated, double Last)> PageQueryTimesAsync(IServiceProvider services, int batch)
     {
         await using var scope = services.CreateAsyncScope();
         var queries = scope.ServiceProvider.GetRequiredService<TagQueries>();
         var db = scope.ServiceProvider.GetRequiredService<PatrawinDbContext>();
         var last = await db.Cases.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Number).Skip(batch).FirstAsync();
         var lastPosition = new KeysetPosition(last.CreatedAt ?? KeysetPosition.MinCreated, last.Number);
-        var firstPosition = (await queries.NextPageAsync(TagKind.Case, KeysetPosition.Start, 1, false, CancellationToken.None))[0].Position;
+        var firstDated = await db.Cases.Where(c => c.CreatedAt > KeysetPosition.MinCreated).OrderBy(c => c.CreatedAt).ThenBy(c => c.Number).FirstAsync();
+        var firstDatedPosition = new KeysetPosition(firstDated.CreatedAt!.Value, firstDated.Number);
 
         async Task<double> MedianAsync(KeysetPosition position)
         {
@@ -104,7 +106,7 @@ internal static class TagSyncLoad
             return times[times.Count / 2];
         }
 
-        return (await MedianAsync(firstPosition), await MedianAsync(lastPosition));
+        return (await MedianAsync(KeysetPosition.Start), await MedianAsync(firstDatedPosition), await MedianAsync(lastPosition));
     }
 
     private static double PeakResidentMegabytes()
