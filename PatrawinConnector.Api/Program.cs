@@ -25,9 +25,10 @@ catch (ConnectorConfigurationException e)
     }
     return 2;
 }
-catch (OptionsValidationException e)
+catch (Exception e) when (e is OptionsValidationException || (e is AggregateException all && all.InnerExceptions.All(i => i is OptionsValidationException)))
 {
-    foreach (var problem in e.Failures)
+    var failures = e is AggregateException aggregate ? aggregate.InnerExceptions.Cast<OptionsValidationException>() : [(OptionsValidationException)e];
+    foreach (var problem in failures.SelectMany(f => f.Failures))
     {
         await Console.Error.WriteLineAsync($"Configuration error: {problem}");
     }

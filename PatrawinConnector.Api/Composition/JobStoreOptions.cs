@@ -24,7 +24,7 @@ internal sealed class JobStoreOptionsValidator : IValidateOptions<JobStoreOption
 {
     public ValidateOptionsResult Validate(string? name, JobStoreOptions options) =>
         options.JobStore == JobStore.SqlServer && string.IsNullOrWhiteSpace(options.ConnectionString)
-            ? ValidateOptionsResult.Fail("JOB_STORE is SQLSERVER but JOB_STORE_CONNECTION_STRING is not set. " +
+            ? ValidateOptionsResult.Fail("JOB_STORE is SQL_SERVER but JOB_STORE_CONNECTION_STRING is not set. " +
                                          "Example: JOB_STORE_CONNECTION_STRING=Server=dbhost;Database=PatrawinConnectorJobs;User ID=…;Password=…")
             : ValidateOptionsResult.Success;
 }

@@ -28,7 +28,7 @@ public static class Jobs
         {
             quartz.UsePersistentStore(persistence =>
             {
-                if (store.JobStore == JobStore.SqlServer)
+                if (store.JobStore == JobStore.SqlServer && !string.IsNullOrWhiteSpace(store.ConnectionString))
                 {
                     persistence.UseSqlServer(store.ConnectionString!);
                     persistence.UseClustering(cluster =>

@@ -18,6 +18,9 @@ public interface IWiseTimeClient
     /// <summary>GET /team/info (get-team-info).</summary>
     Task<TeamInfoResult> GetTeamInfoAsync(CancellationToken cancellationToken);
 
+    /// <summary>POST /tag (tag-upsert): one tag.</summary>
+    Task TagUpsertAsync(UpsertTagRequest tag, CancellationToken cancellationToken);
+
     /// <summary>POST /tag/batch (batch-tag-upsert), at most 2,000 tags. Per-item errors come back in the result.</summary>
     Task<BatchUpsertTagResponse> BatchTagUpsertAsync(IReadOnlyList<UpsertTagRequest> tags, CancellationToken cancellationToken);
 

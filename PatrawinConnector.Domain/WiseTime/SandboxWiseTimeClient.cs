@@ -22,6 +22,9 @@ public sealed class SandboxWiseTimeClient(
     public Task<TeamInfoResult> GetTeamInfoAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new TeamInfoResult(TeamName));
 
+    public Task TagUpsertAsync(UpsertTagRequest tag, CancellationToken cancellationToken) =>
+        RecordAsync("tag", tag, cancellationToken);
+
     public async Task<BatchUpsertTagResponse> BatchTagUpsertAsync(IReadOnlyList<UpsertTagRequest> tags, CancellationToken cancellationToken)
     {
         await RecordAsync("tag/batch", new BatchUpsertTagRequest(tags), cancellationToken);

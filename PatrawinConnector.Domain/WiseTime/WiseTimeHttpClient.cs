@@ -23,6 +23,12 @@ public sealed class WiseTimeHttpClient(HttpClient http, ILogger<WiseTimeHttpClie
         return await ReadAsync<TeamInfoResult>(response, "team/info", cancellationToken);
     }
 
+    public async Task TagUpsertAsync(UpsertTagRequest tag, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Post, "tag", tag, cancellationToken);
+        await EnsureSuccessAsync(response, "tag", cancellationToken);
+    }
+
     public async Task<BatchUpsertTagResponse> BatchTagUpsertAsync(IReadOnlyList<UpsertTagRequest> tags, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(HttpMethod.Post, "tag/batch", new BatchUpsertTagRequest(tags), cancellationToken);

@@ -25,6 +25,12 @@ public sealed class StartupConfigurationTests
     [TestCase("PATRAWIN_PROVIDER=oracle", "PATRAWIN_PROVIDER 'oracle' is not one of AUTO, SQL_SERVER, SQLITE")]
     [TestCase("WEBHOOK_PORT=0", "WEBHOOK_PORT must be between 1 and 65535")]
     [TestCase("LOG_LEVEL=LOUD", "LOG_LEVEL 'LOUD' is not one of TRACE, DEBUG, INFO, WARN, ERROR, OFF")]
+    [TestCase("TAG_SCAN=MAYBE", "TAG_SCAN 'MAYBE' is not one of ENABLED, DISABLED. Example: TAG_SCAN=ENABLED")]
+    [TestCase("TAG_UPSERT_CONCURRENCY=0", "TAG_UPSERT_CONCURRENCY must be between 1 and 32")]
+    [TestCase("TAG_SYNC_SLOW_LOOP_INTERVAL_MIN=30000", "TAG_SYNC_SLOW_LOOP_INTERVAL_MIN must be between 1 and 20160")]
+    [TestCase("ACTIVITY_TYPE_BATCH_SIZE=2001", "ACTIVITY_TYPE_BATCH_SIZE must be between 1 and 2000")]
+    [TestCase("JOB_STORE=SQL_SERVER", "JOB_STORE is SQL_SERVER but JOB_STORE_CONNECTION_STRING is not set")]
+    [TestCase("WISETIME_MAX_RETRIES=-1", "WISETIME_MAX_RETRIES must be between 0 and 10")]
     public async Task Main_InvalidSetting_ExitsWithOneClearLine(string setting, string expected)
     {
         var (exitCode, errors) = await RunAsync(setting);

@@ -37,6 +37,12 @@ public sealed class RecordingWiseTimeClient : IWiseTimeClient
         return new TeamInfoResult("Test team");
     }
 
+    public async Task TagUpsertAsync(UpsertTagRequest tag, CancellationToken cancellationToken)
+    {
+        await EnterAsync("tag");
+        UpsertedBatches.Enqueue([tag]);
+    }
+
     public async Task<BatchUpsertTagResponse> BatchTagUpsertAsync(IReadOnlyList<UpsertTagRequest> tags, CancellationToken cancellationToken)
     {
         await EnterAsync("tag/batch");

@@ -38,6 +38,7 @@ public sealed class ConnectApiContractTests
         var types = new SyncActivityTypesRequest([new ActivityType { Code = "120", Label = "Drafting", Description = "", EnableIfNew = true }], "s-1");
 
         await client.GetTeamInfoAsync(CancellationToken.None);
+        await client.TagUpsertAsync(FullTag, CancellationToken.None);
         await client.BatchTagUpsertAsync([FullTag, FullTag with { Name = "C10045", Description = null, Url = null }], CancellationToken.None);
         await client.TagDeleteAsync("P1033SE00", CancellationToken.None);
         await client.ActivityTypeSyncStartAsync(CancellationToken.None);
@@ -62,7 +63,7 @@ public sealed class ConnectApiContractTests
 
         Assert.That(checkedOperations, Is.EqualTo(new[]
         {
-            "GET /team/info", "POST /tag/batch", "POST /tag/delete", "POST /activitytype/sync/start",
+            "GET /team/info", "POST /tag", "POST /tag/batch", "POST /tag/delete", "POST /activitytype/sync/start",
             "POST /activitytype/batch", "POST /activitytype/sync/complete", "POST /activitytype/sync/cancel",
         }));
     }
