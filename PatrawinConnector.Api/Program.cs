@@ -9,6 +9,7 @@ try
     builder.AddConnectorHosting();
     builder.AddConnectorDomain();
     builder.AddConnectorJobs();
+    builder.AddConnectorHealth();
     builder.AddConnectorStartup();
 
     var app = builder.Build();

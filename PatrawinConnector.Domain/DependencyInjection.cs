@@ -56,6 +56,7 @@ public static class DependencyInjection
             options.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
         });
         services.AddSingleton<SqlitePatrawinDatabase>();
+        services.AddScoped<PatrawinHealthQueries>();
         services.AddSingleton<SqlServerTimePoster>();
         services.AddSingleton<SqliteTimePoster>();
         services.AddSingleton<IPatrawinTimePoster>(sp =>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Options;
+using PatrawinConnector.Api.Health;
 using PatrawinConnector.Domain.ActivityTypes;
 using PatrawinConnector.Domain.Patrawin;
 using PatrawinConnector.Domain.PostedTime;
@@ -30,6 +31,7 @@ public static class Options
         Normalise<PostedTimeOptions>(configuration, overrides, problems);
         Normalise<ActivityTypeOptions>(configuration, overrides, problems);
         Normalise<JobStoreOptions>(configuration, overrides, problems);
+        Normalise<HealthOptions>(configuration, overrides, problems);
         if (problems.Count > 0)
         {
             throw new ConnectorConfigurationException(problems);
@@ -47,6 +49,7 @@ public static class Options
         Bind<PostedTimeOptions>(services, configuration);
         Bind<ActivityTypeOptions>(services, configuration);
         Bind<JobStoreOptions>(services, configuration);
+        Bind<HealthOptions>(services, configuration);
         return builder;
     }
 

@@ -77,10 +77,6 @@ public sealed class JobSchedulingTests
     private static async Task<IScheduler> SchedulerAsync(ConnectorApiFactory factory)
     {
         var scheduler = await factory.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        for (var i = 0; i < 100 && scheduler.Status != SchedulerStatus.Running; i++)
-        {
-            await Task.Delay(50);
-        }
         Assert.That(scheduler.Status, Is.EqualTo(SchedulerStatus.Running));
         return scheduler;
     }

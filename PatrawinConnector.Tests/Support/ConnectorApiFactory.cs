@@ -41,6 +41,15 @@ public sealed class ConnectorApiFactory : WebApplicationFactory<Program>
     {
         _ = Server;
         Patrawin = await SandboxPatrawin.CreateAsync(Path.Combine(DataDir, PatrawinConnection.SandboxFileName));
+        if (_withScheduler)
+        {
+            // Quartz starts the scheduler once the application has started: wait for it, so tests see a running connector.
+            var scheduler = await Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
+            for (var i = 0; i < 200 && scheduler.Status != Quartz.SchedulerStatus.Running; i++)
+            {
+                await Task.Delay(25);
+            }
+        }
         return this;
     }
 

@@ -1,0 +1,34 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PatrawinConnector.Api.Health;
+using PatrawinConnector.Domain.Patrawin;
+
+namespace PatrawinConnector.Api.Composition;
+
+public static class Health
+{
+    public static WebApplicationBuilder AddConnectorHealth(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>();
+        services.AddSingleton<HealthResultCache>();
+        services.AddSingleton<SelfCheckMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<SelfCheckMonitor>());
+
+        var quick = TimeSpan.FromSeconds(5);
+        services.AddHealthChecks()
+            .AddCheck<LivenessCheck>("self-check", tags: [HealthTags.Live])
+            .AddDbContextCheck<PatrawinDbContext>("patrawin", tags: [HealthTags.Ready, HealthTags.Self],
+                customTestQuery: async (db, ct) =>
+                {
+                    await db.Cases.Select(c => 1).Take(1).ToListAsync(ct);   // SELECT TOP(1) 1 FROM ARENDE_1
+                    return true;
+                })
+            .AddCheck<PatrawinSchemaCheck>("patrawin-schema", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(10))
+            .AddCheck<StateStoreCheck>("state-store", tags: [HealthTags.Ready, HealthTags.Self], timeout: quick)
+            .AddCheck<SchedulerCheck>("scheduler", tags: [HealthTags.Ready, HealthTags.Self], timeout: quick)
+            .AddCheck<WiseTimeCheck>("wisetime", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(10))
+            .AddCheck<PendingTimeCheck>("pending-time", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(10));
+        return builder;
+    }
+}

@@ -1,0 +1,111 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using PatrawinConnector.Domain.Patrawin;
+using PatrawinConnector.Domain.State;
+using PatrawinConnector.Domain.WiseTime;
+using Quartz;
+
+namespace PatrawinConnector.Api.Health;
+
+/// <summary>Patrawin has the seven tables and every column the connector reads (checked every few minutes, not on every probe).</summary>
+internal sealed class PatrawinSchemaCheck(PatrawinHealthQueries queries, HealthResultCache cache) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        cache.GetOrRunAsync("patrawin-schema", TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(30), async () =>
+        {
+            var problems = await queries.FindSchemaProblemsAsync(cancellationToken);
+            return problems.Count == 0
+                ? HealthCheckResult.Healthy("ARENDE_1, KUND_24, KUND_ARENDE_25, CREDIT_LEVEL_334, BEHORIG_50, FAKTURATEXTNR_15 and PENDING_TIME_335 have the columns the connector reads")
+                : HealthCheckResult.Unhealthy($"Patrawin's schema is not what the connector reads: {string.Join("; ", problems)}");
+        });
+}
+
+/// <summary>The connector's own SQLite state accepts a write lock (and so writes).</summary>
+internal sealed class StateStoreCheck(IDbContextFactory<ConnectorStateDbContext> state) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var db = await state.CreateDbContextAsync(cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);   // BEGIN IMMEDIATE: takes the write lock
+            await transaction.RollbackAsync(cancellationToken);
+            return HealthCheckResult.Healthy("connector-state.db is writable");
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or IOException or UnauthorizedAccessException)
+        {
+            return HealthCheckResult.Unhealthy($"The state database in DATA_DIR cannot be written: {e.Message}");
+        }
+    }
+}
+
+/// <summary>The Quartz scheduler is running.</summary>
+internal sealed class SchedulerCheck(ISchedulerFactory schedulers) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        return scheduler.Status == SchedulerStatus.Running
+            ? HealthCheckResult.Healthy($"Quartz scheduler {scheduler.SchedulerInstanceId} is running")
+            : HealthCheckResult.Unhealthy($"The job scheduler is {scheduler.Status}, so the sync jobs do not run");
+    }
+}
+
+/// <summary>WiseTime answers with this API key (team info, cached: not a call on every probe). Sandbox: always healthy.</summary>
+internal sealed class WiseTimeCheck(IWiseTimeClient wiseTime, IOptions<WiseTimeOptions> options, HealthResultCache cache) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (options.Value.IsSandbox)
+        {
+            return Task.FromResult(HealthCheckResult.Healthy("sandbox WiseTime: API_KEY is not set, nothing is sent"));
+        }
+        return cache.GetOrRunAsync("wisetime", TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(30), async () =>
+        {
+            try
+            {
+                var team = await wiseTime.GetTeamInfoAsync(cancellationToken);
+                return HealthCheckResult.Healthy($"WiseTime answers for team {team.TeamName}");
+            }
+            catch (WiseTimeApiException e)
+            {
+                return HealthCheckResult.Unhealthy(e.Category == WiseTimeErrorCategory.Auth
+                    ? $"WiseTime refuses the API key: {e.Message}"
+                    : $"WiseTime does not answer: {e.Message}");
+            }
+        });
+    }
+}
+
+/// <summary>Time posted to PENDING_TIME_335 is imported by Patrawin within HEALTH_CHECK_INTERVAL minutes (server clock in TIMEZONE).</summary>
+internal sealed class PendingTimeCheck(
+    PatrawinHealthQueries queries, IOptions<HealthOptions> health, IOptions<PatrawinOptions> patrawin, TimeProvider clock) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (patrawin.Value.IsSandbox)
+        {
+            return HealthCheckResult.Healthy("sandbox Patrawin: no Patrawin import runs, posted time stays in PENDING_TIME_335");
+        }
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(patrawin.Value.TimeZone);
+        var serverNow = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime;
+        var oldest = await queries.OldestUnimportedAsync(serverNow.AddMinutes(-health.Value.PendingTimeMinutes), cancellationToken);
+        return oldest is null
+            ? HealthCheckResult.Healthy($"Patrawin imports posted time within {health.Value.PendingTimeMinutes} minutes")
+            : HealthCheckResult.Unhealthy(
+                $"Time posted at {oldest:yyyy-MM-dd HH:mm:ss} ({patrawin.Value.TimeZone}) still waits in PENDING_TIME_335: Patrawin's import " +
+                "(Patrawin.exe /function:PendingTimeMonitor) seems to have stopped. Restart it; restarting the connector does not help.");
+    }
+}
+
+/// <summary>/health/live: healthy until the self-check gives up.</summary>
+internal sealed class LivenessCheck(SelfCheckMonitor monitor) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(monitor.GaveUp
+            ? HealthCheckResult.Unhealthy($"The self-check failed {monitor.ConsecutiveFailures} times in a row: {monitor.LastFailure}")
+            : HealthCheckResult.Healthy(monitor.ConsecutiveFailures == 0
+                ? "the process works"
+                : $"the process works; the last {monitor.ConsecutiveFailures} self-checks failed: {monitor.LastFailure}"));
+}
