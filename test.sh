@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of the connector on a fresh machine: restores, builds and runs `dotnet test` on the solution,
+# Runs every test of the connector on a fresh machine: installs Debian's chromium for the browser test when it is
+# missing (scripts/ensure-chromium.sh), restores, builds and runs `dotnet test` on the solution,
 # then prints the totals as the last line, "N passed, M failed, K skipped". Extra arguments go to dotnet test
 # (for example: ./test.sh --filter "FullyQualifiedName~Webhook").
 set -uo pipefail
@@ -11,6 +12,7 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+scripts/ensure-chromium.sh || exit 1
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 dotnet test PatrawinConnector.sln "$@" 2>&1 | tee "$log"

@@ -33,6 +33,7 @@ public static class DependencyInjection
 
         // State (SQLite in DATA_DIR)
         services.AddSingleton<StateWriteGate>();
+        services.AddSingleton<DashboardQueries>();
         services.AddPooledDbContextFactory<ConnectorStateDbContext>((sp, options) => options
             .UseSqlite(sp.GetRequiredService<IOptions<StateOptions>>().Value.StateConnectionString)
             .AddInterceptors(new StatePragmas()));

@@ -1,5 +1,8 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
+using PatrawinConnector.Api.Ops;
+using PatrawinConnector.Api.Security;
 using PatrawinConnector.Api.Webhooks;
 
 namespace PatrawinConnector.Api.Composition;
@@ -21,7 +24,9 @@ public static class Hosting
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Logging.AddFilter("Quartz", LogLevel.Warning);
 
-        builder.Services.AddControllers();
+        builder.Services.AddControllers()
+            .AddJsonOptions(json => json.JsonSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        builder.Services.AddSingleton<IValidateOptions<OpsOptions>, OpsOptionsValidator>();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ConnectorExceptionHandler>();
         builder.Services.AddEndpointsApiExplorer();
@@ -41,6 +46,7 @@ public static class Hosting
     public static WebApplication UseConnectorPipeline(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseWhen(OpsAccessMiddleware.Applies, ops => ops.UseMiddleware<OpsAccessMiddleware>());
         app.UseRouting();
         app.UseWhen(CallerKeyProtectedAttribute.Applies, webhook => webhook.UseMiddleware<CallerKeyMiddleware>());
         return app;
@@ -49,6 +55,7 @@ public static class Hosting
     public static WebApplication MapConnectorEndpoints(this WebApplication app)
     {
         app.MapControllers();
+        app.MapGet("/ops", OpsDashboard.Page).ExcludeFromDescription();
         app.UseSwagger();
         app.UseSwaggerUI();
         return app;

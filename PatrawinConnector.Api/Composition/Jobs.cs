@@ -45,11 +45,9 @@ public static class Jobs
                 persistence.UseSystemTextJsonSerializer();
             });
 
-            Recurring<TagSyncJob>(quartz, TagSyncJob.Key, "New Patrawin cases, then new clients, as WiseTime tags",
-                tags.TagScan == Switch.Enabled, tags.TagSyncIntervalMinutes);
-            Recurring<TagRefreshJob>(quartz, TagRefreshJob.Key, "Slow refresh of every tag; blocked clients' tags deleted",
-                tags.TagScan == Switch.Enabled, tags.TagRefreshIntervalMinutes);
-            Recurring<ActivityTypeSyncJob>(quartz, ActivityTypeSyncJob.Key, "Patrawin activity codes as WiseTime activity types",
+            Recurring<TagSyncJob>(quartz, TagSyncJob.Key, tags.TagScan == Switch.Enabled, tags.TagSyncIntervalMinutes);
+            Recurring<TagRefreshJob>(quartz, TagRefreshJob.Key, tags.TagScan == Switch.Enabled, tags.TagRefreshIntervalMinutes);
+            Recurring<ActivityTypeSyncJob>(quartz, ActivityTypeSyncJob.Key,
                 activityTypes.ActivityTypeScan == Switch.Enabled, activityTypes.SyncIntervalMinutes);
             quartz.AddJobListener<JobRunListener>();
         });
@@ -60,10 +58,10 @@ public static class Jobs
 
     public static TriggerKey TriggerOf(JobKey job) => new($"{job.Name}-schedule");
 
-    private static void Recurring<TJob>(IQuartzBuilder quartz, JobKey key, string description, bool enabled, int intervalMinutes)
+    private static void Recurring<TJob>(IQuartzBuilder quartz, JobKey key, bool enabled, int intervalMinutes)
         where TJob : IJob
     {
-        quartz.AddJob<TJob>(job => job.WithIdentity(key).WithDescription(description).StoreDurably());
+        quartz.AddJob<TJob>(job => job.WithIdentity(key).WithDescription(JobCatalog.Find(key.Name)!.Description).StoreDurably());
         if (enabled)
         {
             quartz.AddTrigger(trigger => trigger

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Options;
 using PatrawinConnector.Api.Health;
+using PatrawinConnector.Api.Ops;
 using PatrawinConnector.Domain.ActivityTypes;
 using PatrawinConnector.Domain.Patrawin;
 using PatrawinConnector.Domain.PostedTime;
@@ -32,6 +33,7 @@ public static class Options
         Normalise<ActivityTypeOptions>(configuration, overrides, problems);
         Normalise<JobStoreOptions>(configuration, overrides, problems);
         Normalise<HealthOptions>(configuration, overrides, problems);
+        Normalise<OpsOptions>(configuration, overrides, problems);
         if (problems.Count > 0)
         {
             throw new ConnectorConfigurationException(problems);
@@ -50,6 +52,7 @@ public static class Options
         Bind<ActivityTypeOptions>(services, configuration);
         Bind<JobStoreOptions>(services, configuration);
         Bind<HealthOptions>(services, configuration);
+        Bind<OpsOptions>(services, configuration);
         return builder;
     }
 

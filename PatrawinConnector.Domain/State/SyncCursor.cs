@@ -25,6 +25,9 @@ public sealed class SyncCursor
     /// <summary>Rows done in the current pass.</summary>
     public int PassDone { get; set; }
 
+    /// <summary>When the current pass started (for the dashboard's estimate of the time left).</summary>
+    public DateTime? PassStartedAt { get; set; }
+
     public DateTime UpdatedAt { get; set; }
 }
 

@@ -40,6 +40,17 @@ public sealed class SyncCursorStore(IDbContextFactory<ConnectorStateDbContext> s
         }
     }
 
+    /// <summary>A drain found nothing more: the pass's total becomes what was done (the total counted at its start is an upper bound).</summary>
+    public async Task FinishPassAsync(string name, CancellationToken ct)
+    {
+        using (await writeGate.EnterAsync(ct))
+        {
+            await using var db = await state.CreateDbContextAsync(ct);
+            await db.SyncCursors.Where(c => c.Name == name && c.PassTotal > c.PassDone)
+                .ExecuteUpdateAsync(set => set.SetProperty(c => c.PassTotal, c => c.PassDone), ct);
+        }
+    }
+
     /// <summary>Starts a pass: the cursor at the beginning, with the number of rows the pass will go through (if known).</summary>
     public Task StartPassAsync(string name, int? total, CancellationToken ct) =>
         ChangeAsync(name, cursor =>
@@ -48,6 +59,7 @@ public sealed class SyncCursorStore(IDbContextFactory<ConnectorStateDbContext> s
             cursor.Number = null;
             cursor.PassTotal = total;
             cursor.PassDone = 0;
+            cursor.PassStartedAt = total is null ? null : clock.GetUtcNow().UtcDateTime;
         }, ct);
 
     private async Task ChangeAsync(string name, Action<SyncCursor> change, CancellationToken ct)

@@ -77,6 +77,7 @@ public sealed class TagSyncService(
                 summary += done;
             }
             await cursorSaved;
+            await cursors.FinishPassAsync(cursorName, ct);
         }
         finally
         {

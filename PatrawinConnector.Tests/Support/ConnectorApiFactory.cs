@@ -39,7 +39,7 @@ public sealed class ConnectorApiFactory : WebApplicationFactory<Program>
     /// <summary>Starts the host (migrations, sandbox creation) and opens the sandbox Patrawin for assertions.</summary>
     public async Task<ConnectorApiFactory> StartAsync()
     {
-        _ = Server;
+        _ = Services;   // builds and starts the host (in memory, or on Kestrel after UseKestrel)
         Patrawin = await SandboxPatrawin.CreateAsync(Path.Combine(DataDir, PatrawinConnection.SandboxFileName));
         if (_withScheduler)
         {

@@ -171,6 +171,9 @@ namespace PatrawinConnector.Domain.State.Migrations
                     b.Property<int>("PassDone")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("PassStartedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("PassTotal")
                         .HasColumnType("INTEGER");
 

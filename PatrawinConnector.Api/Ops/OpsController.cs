@@ -1,0 +1,143 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using PatrawinConnector.Api.Jobs;
+using PatrawinConnector.Domain.Patrawin;
+using PatrawinConnector.Domain.State;
+using PatrawinConnector.Domain.WiseTime;
+using Quartz;
+
+namespace PatrawinConnector.Api.Ops;
+
+/// <summary>The JSON API the dashboard uses: jobs (state, runs, run now, pause, resume), cursors, the posting ledger, sandbox calls.</summary>
+[ApiController]
+[Route("ops/api")]
+public sealed class OpsController(
+    ISchedulerFactory schedulers,
+    DashboardQueries queries,
+    IOptions<PatrawinOptions> patrawin,
+    IOptions<WiseTimeOptions> wiseTime,
+    TimeProvider clock) : ControllerBase
+{
+    /// <summary>Which parts run on a sandbox.</summary>
+    [HttpGet("status")]
+    public OpsStatus Status() => new(
+        [.. Sandboxes()],
+        patrawin.Value.IsSandbox ? "sandbox (SQLite in DATA_DIR)" : patrawin.Value.EffectiveProvider == PatrawinProvider.SqlServer ? "SQL Server" : "SQLite file",
+        wiseTime.Value.IsSandbox ? "sandbox (nothing is sent)" : wiseTime.Value.BaseUrl);
+
+    /// <summary>Every recurring job with its schedule and its last run.</summary>
+    [HttpGet("jobs")]
+    public async Task<IReadOnlyList<JobView>> JobsAsync(CancellationToken cancellationToken)
+    {
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        var lastRuns = await queries.LastRunsAsync(cancellationToken);
+        var views = new List<JobView>();
+        foreach (var job in JobCatalog.All)
+        {
+            var trigger = await scheduler.GetTrigger(Composition.Jobs.TriggerOf(job.Key), cancellationToken);
+            var state = trigger is null ? TriggerState.None : await scheduler.GetTriggerState(trigger.Key, cancellationToken);
+            views.Add(new JobView(
+                job.Key.Name,
+                job.Description,
+                trigger?.NextFireTimeUtc,
+                state == TriggerState.Paused,
+                trigger is not null,
+                (trigger as ISimpleTrigger)?.RepeatInterval.TotalMinutes,
+                lastRuns.TryGetValue(job.Key.Name, out var run) ? RunView.Of(run) : null));
+        }
+        return views;
+    }
+
+    /// <summary>The latest runs of one job.</summary>
+    [HttpGet("jobs/{id}/runs")]
+    public async Task<ActionResult<IReadOnlyList<RunView>>> RunsAsync(string id, [FromQuery] int limit = 20, CancellationToken cancellationToken = default) =>
+        JobCatalog.Find(id) is null ? NotFound() : (await queries.RunsAsync(id, Math.Clamp(limit, 1, 200), cancellationToken)).Select(RunView.Of).ToList();
+
+    /// <summary>Runs the job now, once; if it is running already, this run waits for it (a job never runs twice at once).</summary>
+    [HttpPost("jobs/{id}/trigger")]
+    [ProducesResponseType(StatusCodes.Status202Accepted)]
+    [ProducesResponseType(StatusCodes.Status404NotFound)]
+    public Task<IActionResult> TriggerAsync(string id, CancellationToken cancellationToken) =>
+        WithJobAsync(id, async (scheduler, key) => await scheduler.TriggerJob(key, cancellationToken), Accepted());
+
+    /// <summary>Stops the job's schedule until it is resumed ("run now" still works).</summary>
+    [HttpPost("jobs/{id}/pause")]
+    public Task<IActionResult> PauseAsync(string id, CancellationToken cancellationToken) =>
+        WithJobAsync(id, async (scheduler, key) => await scheduler.PauseJob(key, cancellationToken), NoContent());
+
+    [HttpPost("jobs/{id}/resume")]
+    public Task<IActionResult> ResumeAsync(string id, CancellationToken cancellationToken) =>
+        WithJobAsync(id, async (scheduler, key) => await scheduler.ResumeJob(key, cancellationToken), NoContent());
+
+    /// <summary>The sync cursors, with progress and an estimate of the time left while a pass runs.</summary>
+    [HttpGet("cursors")]
+    public async Task<IReadOnlyList<CursorView>> CursorsAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return (await queries.CursorsAsync(cancellationToken)).Select(c => CursorView.Of(c, now)).ToList();
+    }
+
+    /// <summary>Recent posted time groups (who, which cases, minutes, outcome, reason), newest first, optionally searched.</summary>
+    [HttpGet("postings")]
+    public async Task<IReadOnlyList<PostingLedgerEntry>> PostingsAsync([FromQuery] string? search, [FromQuery] int limit = 50, CancellationToken cancellationToken = default) =>
+        await queries.PostingsAsync(search, Math.Clamp(limit, 1, 500), cancellationToken);
+
+    /// <summary>In sandbox mode: what would have been sent to WiseTime, newest first.</summary>
+    [HttpGet("sandbox-calls")]
+    public async Task<IReadOnlyList<SandboxWiseTimeCall>> SandboxCallsAsync([FromQuery] int limit = 50, CancellationToken cancellationToken = default) =>
+        await queries.SandboxCallsAsync(Math.Clamp(limit, 1, 500), cancellationToken);
+
+    private async Task<IActionResult> WithJobAsync(string id, Func<IScheduler, JobKey, ValueTask> action, IActionResult success)
+    {
+        if (JobCatalog.Find(id) is not { } job)
+        {
+            return NotFound($"There is no job '{id}'. Jobs: {string.Join(", ", JobCatalog.All.Select(j => j.Key.Name))}");
+        }
+        await action(await schedulers.GetScheduler(HttpContext.RequestAborted), job.Key);
+        return success;
+    }
+
+    private IEnumerable<string> Sandboxes()
+    {
+        if (patrawin.Value.IsSandbox)
+        {
+            yield return "Patrawin";
+        }
+        if (wiseTime.Value.IsSandbox)
+        {
+            yield return "WiseTime";
+        }
+    }
+}
+
+public sealed record OpsStatus(IReadOnlyList<string> Sandboxes, string Patrawin, string WiseTime);
+
+public sealed record JobView(string Id, string Description, DateTimeOffset? NextRunAt, bool Paused, bool Scheduled, double? IntervalMinutes, RunView? LastRun);
+
+public sealed record RunView(long Id, DateTime StartedAt, DateTime? FinishedAt, string Outcome, double? DurationSeconds, string? Message, string? Error)
+{
+    public static RunView Of(JobRun run) => new(
+        run.Id,
+        DateTime.SpecifyKind(run.StartedAt, DateTimeKind.Utc),
+        run.FinishedAt is { } finished ? DateTime.SpecifyKind(finished, DateTimeKind.Utc) : null,
+        run.Outcome.ToString().ToLowerInvariant(),
+        run.FinishedAt is { } end ? Math.Round((end - run.StartedAt).TotalSeconds, 2) : null,
+        run.Message,
+        run.Error);
+}
+
+public sealed record CursorView(string Name, DateTime? CreatedAt, string? Number, int PassDone, int? PassTotal, double? Percent, double? SecondsLeft, DateTime UpdatedAt)
+{
+    public static CursorView Of(SyncCursor cursor, DateTime now)
+    {
+        double? percent = cursor.PassTotal is > 0 ? Math.Min(100, Math.Round(100.0 * cursor.PassDone / cursor.PassTotal.Value, 1)) : null;
+        double? secondsLeft = null;
+        if (cursor is { PassTotal: > 0, PassDone: > 0, PassStartedAt: { } started } && cursor.PassDone < cursor.PassTotal)
+        {
+            var rate = cursor.PassDone / Math.Max(1, (now - started).TotalSeconds);
+            secondsLeft = Math.Round((cursor.PassTotal.Value - cursor.PassDone) / rate);
+        }
+        return new CursorView(cursor.Name, cursor.CreatedAt, cursor.Number, cursor.PassDone, cursor.PassTotal, percent, secondsLeft,
+            DateTime.SpecifyKind(cursor.UpdatedAt, DateTimeKind.Utc));
+    }
+}

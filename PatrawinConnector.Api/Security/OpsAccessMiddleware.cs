@@ -1,0 +1,68 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using PatrawinConnector.Api.Ops;
+
+namespace PatrawinConnector.Api.Security;
+
+/// <summary>
+/// Guards the operations surfaces (/ops, its API, /swagger): HTTP Basic with OPS_USERNAME/OPS_PASSWORD, compared in fixed
+/// time; without credentials configured, loopback callers only. Mounted with UseWhen on those path prefixes.
+/// </summary>
+internal sealed class OpsAccessMiddleware(RequestDelegate next, IOptions<OpsOptions> options, ILogger<OpsAccessMiddleware> logger)
+{
+    public const string Realm = "Patrawin Connector operations";
+    private const string BasicScheme = "Basic ";
+
+    private readonly byte[]? _expected = options.Value.HasCredentials
+        ? SHA256.HashData(Encoding.UTF8.GetBytes($"{options.Value.Username}:{options.Value.Password}"))
+        : null;
+
+    public static bool Applies(HttpContext context) =>
+        context.Request.Path.StartsWithSegments("/ops", StringComparison.OrdinalIgnoreCase) ||
+        context.Request.Path.StartsWithSegments("/swagger", StringComparison.OrdinalIgnoreCase);
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (_expected is null)
+        {
+            // In-process test servers and unix sockets have no remote address: both are local.
+            if (context.Connection.RemoteIpAddress is { } remote && !IPAddress.IsLoopback(remote))
+            {
+                logger.LogWarning("Refused {Path} to {RemoteAddress}: without OPS_USERNAME/OPS_PASSWORD only loopback callers are served",
+                    context.Request.Path.Value, remote.ToString());
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                await context.Response.WriteAsync("The operations pages answer loopback callers only. Set OPS_USERNAME and OPS_PASSWORD to open them to the network.");
+                return;
+            }
+            await next(context);
+            return;
+        }
+
+        if (!Matches(context.Request.Headers.Authorization.ToString()))
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.Headers.WWWAuthenticate = $"Basic realm=\"{Realm}\", charset=\"UTF-8\"";
+            return;
+        }
+        await next(context);
+    }
+
+    private bool Matches(string header)
+    {
+        var given = string.Empty;
+        if (header.StartsWith(BasicScheme, StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                given = Encoding.UTF8.GetString(Convert.FromBase64String(header[BasicScheme.Length..].Trim()));
+            }
+            catch (FormatException)
+            {
+                given = string.Empty;
+            }
+        }
+        return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), _expected) & given.Length > 0;
+    }
+}

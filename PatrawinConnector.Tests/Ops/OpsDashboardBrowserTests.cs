@@ -1,0 +1,60 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using PatrawinConnector.Tests.Support;
+
+namespace PatrawinConnector.Tests.Ops;
+
+/// <summary>The dashboard in a real browser (Debian's Chromium through Playwright) against the connector on 127.0.0.1.</summary>
+[NonParallelizable]
+public sealed class OpsDashboardBrowserTests
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    [Test]
+    public async Task Dashboard_RunNowOnTagSync_OutcomeAppearsAndSandboxBannerShows()
+    {
+        Assert.That(File.Exists(Chromium), Is.True, $"{Chromium} is missing: run scripts/ensure-chromium.sh (./test.sh does) to install Debian's chromium");
+        using var factory = new ConnectorApiFactory(withScheduler: true);
+        factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        factory.StartServer();
+        await factory.StartAsync();
+        var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Timeout = 30_000,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync"],
+        });
+        var page = await browser.NewPageAsync();
+        var external = new List<string>();
+        page.Request += (_, request) =>
+        {
+            if (!request.Url.StartsWith(address, StringComparison.Ordinal) && !request.Url.StartsWith("data:", StringComparison.Ordinal))
+            {
+                external.Add(request.Url);
+            }
+        };
+
+        await page.GotoAsync(address + "/ops");
+        var row = page.Locator("tr[data-job='tag-sync']");
+        await Assertions.Expect(row).ToContainTextAsync("never run");
+        await row.Locator("button[data-action='trigger']").ClickAsync();
+
+        await Assertions.Expect(row.Locator(".outcome")).ToHaveTextAsync("succeeded", new() { Timeout = 20_000 });
+        await Assertions.Expect(row).ToContainTextAsync("19 upserted");
+        await Assertions.Expect(page.GetByTestId("sandbox-banner")).ToContainTextAsync("SANDBOX: Patrawin and WiseTime");
+        await Assertions.Expect(page.Locator("tr[data-cursor='case-sync']")).ToContainTextAsync("13 / 13");
+        var screenshot = Path.Combine(TestContext.CurrentContext.WorkDirectory, "ops-dashboard.png");
+        await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
+        TestContext.AddTestAttachment(screenshot, "the dashboard after running tag-sync");
+
+        Assert.That(external, Is.Empty, "the page loads nothing from outside the connector");
+    }
+}
