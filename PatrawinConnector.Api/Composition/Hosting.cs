@@ -17,12 +17,7 @@ public static class Hosting
             builder.WebHost.UseUrls($"http://+:{hosting.WebhookPort.ToString(CultureInfo.InvariantCulture)}");
         }
 
-        builder.Logging.SetMinimumLevel(hosting.MinimumLevel);
-        // Per-request and per-command chatter would drown the one line each time group and sync batch logs.
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
-        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
-        builder.Logging.AddFilter("Quartz", LogLevel.Warning);
+        builder.AddConnectorLogging(hosting);
 
         builder.Services.AddControllers()
             .AddJsonOptions(json => json.JsonSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
