@@ -26,6 +26,8 @@ public static class Jobs
 
         builder.Services.AddQuartz(quartz =>
         {
+            // On shutdown the running job's token fires: it stops between batches, its cursor at the last accepted one.
+            quartz.ConfigureScheduler(scheduler => scheduler.ShutdownJobInterruption = ShutdownJobInterruption.WhenWaitingForJobs);
             quartz.UsePersistentStore(persistence =>
             {
                 if (store.JobStore == JobStore.SqlServer && !string.IsNullOrWhiteSpace(store.ConnectionString))

@@ -20,8 +20,10 @@ public sealed class ActivityTypeQueries(PatrawinDbContext db)
         var language = await ScreenLanguage(db).FirstOrDefaultAsync(ct);
         var excluded = (await ExcludingParameters(db).ToListAsync(ct))
             .Select(v => v?.Trim())
-            .Where(v => v is { Length: > 0 } && v.All(char.IsAsciiDigit) && v.Length <= 5)
-            .Select(v => int.Parse(v!, System.Globalization.CultureInfo.InvariantCulture))
+            .Where(v => v is { Length: > 0 } && v.All(char.IsAsciiDigit))
+            .Select(v => long.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var code) ? code : -1)
+            .Where(code => code is >= 0 and <= short.MaxValue)
+            .Select(code => (int)code)
             .ToHashSet();
 
         var rows = await Codes(db, language ?? string.Empty).ToListAsync(ct);
@@ -43,7 +45,7 @@ public sealed class ActivityTypeQueries(PatrawinDbContext db)
         from code in db.ActivityCodes
         join label in db.ActivityCodeLabels on code.Code equals label.Code
         where label.LanguageCode == language && code.Inactive == 0 && code.Code > 9 && code.Code != 9998
-        orderby code.Code
+        orderby code.Code, label.Id
         select new CodeLabel(code.Code, label.Label);
 
     internal sealed record CodeLabel(short Code, string? Label);

@@ -91,7 +91,7 @@ public sealed class ActivityTypeSyncService(
             }
             await wiseTime.ActivityTypeSyncCompleteAsync(session, ct);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        catch
         {
             await CancelQuietlyAsync(session);
             throw;
@@ -102,9 +102,10 @@ public sealed class ActivityTypeSyncService(
     {
         try
         {
-            await wiseTime.ActivityTypeSyncCancelAsync(session, CancellationToken.None);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await wiseTime.ActivityTypeSyncCancelAsync(session, timeout.Token);
         }
-        catch (WiseTimeApiException e)
+        catch (Exception e)
         {
             logger.LogWarning("Could not cancel activity type sync session {SessionId}: {Reason}", session.SyncSessionId, e.Message);
         }

@@ -99,8 +99,9 @@ public sealed class TagQueries(PatrawinDbContext db)
         return ProjectClients(db, clients.OrderBy(k => k.CreatedAt).ThenBy(k => k.Number), refresh);
     }
 
+    /// <summary>Numbers among <paramref name="numbers"/> that are cases with a tag of their own (linked to a non-blocked client).</summary>
     internal static IQueryable<string> CaseNumbersAmong(PatrawinDbContext db, IReadOnlyList<string> numbers) =>
-        db.Cases.Where(c => numbers.Contains(c.Number)).Select(c => c.Number);
+        Eligible(db, refresh: false).Where(c => numbers.Contains(c.Number)).Select(c => c.Number);
 
     /// <summary>Cases linked to a client with a credit level: any level for the refresh, a non-blocked one for new tags.</summary>
     private static IQueryable<PatrawinCase> Eligible(PatrawinDbContext db, bool refresh) =>

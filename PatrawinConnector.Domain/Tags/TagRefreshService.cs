@@ -74,17 +74,7 @@ public sealed class TagRefreshService(
             }
         }
 
-        var refused = 0;
-        if (tags.Count > 0)
-        {
-            var response = await wiseTime.BatchTagUpsertAsync(tags, ct);
-            foreach (var error in response.Errors ?? [])
-            {
-                refused++;
-                logger.LogWarning("WiseTime refused tag {TagName}: {Reason}",
-                    error.Index >= 0 && error.Index < tags.Count ? tags[error.Index].Name : $"#{error.Index}", error.ErrorDescription);
-            }
-        }
+        var refused = tags.Count > 0 ? await TagBatches.UpsertAsync(wiseTime, tags, logger, ct) : 0;
 
         await cursors.AdvanceAsync(cursorName, rows[^1].Position, rows.Count, ct);
         var summary = new TagRunSummary(tags.Count - refused, deleted, skipped + refused, tags.Count > 0 ? 1 : 0);

@@ -61,6 +61,13 @@ public sealed class TagSyncService(
         {
             await foreach (var batch in pages.Reader.ReadAllAsync(stop.Token))
             {
+                // A slow oldest batch may not let finished later ones pile up without bound: they would all repeat if it failed.
+                while (inFlight.Count >= 2 * settings.TagUpsertConcurrency)
+                {
+                    await ((Task)inFlight.Peek().Upload).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    (var done, cursorSaved) = Complete(inFlight, cursorName, cursorSaved, ct);
+                    summary += done;
+                }
                 await slots.WaitAsync(stop.Token);
                 inFlight.Enqueue(new InFlight(UpsertAsync(kind, batch, slots, stop.Token), batch.After, batch.Rows));
                 while (inFlight.TryPeek(out var oldest) && oldest.Upload.IsCompleted)
@@ -102,6 +109,13 @@ public sealed class TagSyncService(
                 if (rows.Count == 0)
                 {
                     break;
+                }
+                if (rows[^1].Position == position)
+                {
+                    // The database returned the row the page started after: its dates do not compare as the connector
+                    // writes them (a hand-made SQLite file with another date format, say). Stop rather than loop.
+                    throw new InvalidOperationException(
+                        $"Patrawin returned {kind} {position.Number} again after itself: the {kind} dates do not compare in order");
                 }
                 position = rows[^1].Position;
                 var tags = new List<UpsertTagRequest>(rows.Count);
@@ -151,14 +165,7 @@ public sealed class TagSyncService(
                 return new TagRunSummary(0, 0, batch.Skipped, 0);
             }
 
-            var response = await wiseTime.BatchTagUpsertAsync(batch.Tags, ct);
-            var refused = 0;
-            foreach (var error in response.Errors ?? [])
-            {
-                refused++;
-                var name = error.Index >= 0 && error.Index < batch.Tags.Count ? batch.Tags[error.Index].Name : $"#{error.Index}";
-                logger.LogWarning("WiseTime refused tag {TagName}: {Reason}", name, error.ErrorDescription);
-            }
+            var refused = await TagBatches.UpsertAsync(wiseTime, batch.Tags, logger, ct);
             logger.LogInformation("Upserted a batch of {Count} {Kind} tags, {First} to {Last}",
                 batch.Tags.Count - refused, kind, batch.Tags[0].Name, batch.Tags[^1].Name);
             return new TagRunSummary(batch.Tags.Count - refused, 0, batch.Skipped + refused, 1);

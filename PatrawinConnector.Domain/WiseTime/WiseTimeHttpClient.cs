@@ -73,6 +73,12 @@ public sealed class WiseTimeHttpClient(HttpClient http, ILogger<WiseTimeHttpClie
     public async Task ActivityTypeSyncCompleteAsync(SyncSession session, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(HttpMethod.Post, "activitytype/sync/complete", session, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound && response.RequestMessage?.Options.TryGetValue(ResilienceHandler.Attempts, out var attempts) == true && attempts > 1)
+        {
+            // The first attempt completed the session but its answer was lost; the retry finds it closed.
+            logger.LogInformation("Activity type sync session {SessionId} was already completed", session.SyncSessionId);
+            return;
+        }
         await EnsureSuccessAsync(response, "activitytype/sync/complete", cancellationToken);
     }
 
@@ -95,7 +101,9 @@ public sealed class WiseTimeHttpClient(HttpClient http, ILogger<WiseTimeHttpClie
 
         try
         {
-            return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+            var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+            response.RequestMessage ??= request;   // for its options (how many attempts were made)
+            return response;
         }
         catch (HttpRequestException e)
         {

@@ -14,7 +14,7 @@ namespace PatrawinConnector.Domain.WiseTime;
 /// </summary>
 public static class WiseTimeResilience
 {
-    /// <summary>A 429 asking to wait longer than this is not retried in the call; the job tries again on its next run.</summary>
+    /// <summary>A 429 or 5xx asking to wait longer than this is not retried in the call; the job tries again on its next run.</summary>
     public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromMinutes(2);
 
     public static ResiliencePipeline<HttpResponseMessage> Create(WiseTimeOptions options, ILogger logger, TimeSpan? baseDelay = null)
@@ -64,8 +64,7 @@ public static class WiseTimeResilience
         { Exception: HttpRequestException or TimeoutRejectedException } => true,
         { Result: { } response } => WiseTimeApiException.Classify(response.StatusCode) switch
         {
-            WiseTimeErrorCategory.Transient => true,
-            WiseTimeErrorCategory.RateLimited => (RetryAfter(response) ?? TimeSpan.Zero) <= MaxRetryAfter,
+            WiseTimeErrorCategory.Transient or WiseTimeErrorCategory.RateLimited => (RetryAfter(response) ?? TimeSpan.Zero) <= MaxRetryAfter,
             _ => false,
         },
         _ => false,
@@ -94,9 +93,17 @@ public static class WiseTimeResilience
 /// <summary>Runs each request of an HttpClient through a Polly pipeline (Microsoft.Extensions.Http.Resilience is not available here).</summary>
 public sealed class ResilienceHandler(ResiliencePipeline<HttpResponseMessage> pipeline) : DelegatingHandler
 {
+    /// <summary>How many times the request was sent (1 = no retry), for callers that must tell a retry's answer apart.</summary>
+    public static readonly HttpRequestOptionsKey<int> Attempts = new("PatrawinConnector.Attempts");
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
         await pipeline.ExecuteAsync(
-            static async (state, ct) => await state.Handler.BaseSendAsync(state.Request, ct),
+            static async (state, ct) =>
+            {
+                state.Request.Options.TryGetValue(Attempts, out var sent);
+                state.Request.Options.Set(Attempts, sent + 1);
+                return await state.Handler.BaseSendAsync(state.Request, ct);
+            },
             (Handler: this, Request: request),
             cancellationToken);
 

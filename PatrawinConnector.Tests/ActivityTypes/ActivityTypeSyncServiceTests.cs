@@ -122,12 +122,46 @@ public sealed class ActivityTypeSyncServiceTests
     }
 
     [Test]
-    public void Hash_SameTypes_IndependentOfBatching()
+    public async Task RunAsync_BatchSizeChanged_NothingResent()
     {
-        var types = Enumerable.Range(10, 30).Select(i => new ActivityType { Code = i.ToString(System.Globalization.CultureInfo.InvariantCulture), Label = $"L{i}" }).ToList();
+        await RunAsync();
+        _harness.WiseTime.Calls.Clear();
+        _harness.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ActivityTypeOptions>>().Value.BatchSize = 2;
 
-        Assert.That(ActivityTypeSyncService.Hash(types), Is.EqualTo(ActivityTypeSyncService.Hash(types.ToArray())));
-        Assert.That(ActivityTypeSyncService.Hash(types), Is.Not.EqualTo(ActivityTypeSyncService.Hash(types.Skip(1))));
+        var summary = await RunAsync();
+
+        Assert.That(summary.Sent, Is.False, "the hash covers the codes and labels, not how they are batched");
+        Assert.That(_harness.WiseTime.Calls, Is.Empty);
+    }
+
+    [Test]
+    public async Task RunAsync_SmallBatchSize_SeveralBatchesInOneSession()
+    {
+        _harness.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ActivityTypeOptions>>().Value.BatchSize = 4;
+
+        await RunAsync();
+
+        Assert.That(_harness.WiseTime.ActivityTypeBatches.Select(b => (b.ActivityTypes.Count, b.SyncSessionId)), Is.EqualTo(new[] { (4, "session-1"), (2, "session-1") }));
+    }
+
+    [Test]
+    public void Hash_LabelOrCodeDiffers_HashDiffers()
+    {
+        var types = new List<ActivityType> { new() { Code = "10", Label = "A" }, new() { Code = "11", Label = "B" } };
+
+        Assert.That(ActivityTypeSyncService.Hash(types), Is.EqualTo(ActivityTypeSyncService.Hash([.. types])));
+        Assert.That(ActivityTypeSyncService.Hash(types), Is.Not.EqualTo(ActivityTypeSyncService.Hash([types[0], types[1] with { Label = "C" }])));
+        Assert.That(ActivityTypeSyncService.Hash([new() { Code = "1", Label = "01" }]), Is.Not.EqualTo(ActivityTypeSyncService.Hash([new() { Code = "10", Label = "1" }])));
+    }
+
+    [Test]
+    public async Task RunAsync_RenewalCodeWithLeadingZeros_StillExcluded()
+    {
+        await _harness.Patrawin.ExecuteAsync("UPDATE PARAMETER_149 SET Varde = '000160'");
+
+        await RunAsync();
+
+        Assert.That(_harness.WiseTime.ActivityTypeBatches.Single().ActivityTypes.Select(t => t.Code), Does.Not.Contain("160"));
     }
 
     private async Task<ActivityTypeSyncSummary> RunAsync()

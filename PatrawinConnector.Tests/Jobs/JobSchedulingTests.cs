@@ -63,10 +63,21 @@ public sealed class JobSchedulingTests
     }
 
     [Test]
-    public async Task Start_TagScanDisabled_TagJobsKeptWithoutSchedule()
+    public async Task Restart_TagScanSwitchedOff_StoredSchedulesRemovedJobsKept()
     {
-        using var factory = await new ConnectorApiFactory(new() { ["TAG_SCAN"] = "DISABLED", ["ACTIVITY_TYPE_SCAN"] = "disabled" }, withScheduler: true).StartAsync();
+        using var directory = new TempDirectory();
+        using (var before = await new ConnectorApiFactory(withScheduler: true, dataDir: directory.Path).StartAsync())
+        {
+            Assert.That(await (await SchedulerAsync(before)).GetTrigger(Api.Composition.Jobs.TriggerOf(TagSyncJob.Key)), Is.Not.Null);
+        }
+
+        using var factory = await new ConnectorApiFactory(new() { ["TAG_SCAN"] = "DISABLED", ["ACTIVITY_TYPE_SCAN"] = "disabled" },
+            withScheduler: true, dataDir: directory.Path).StartAsync();
         var scheduler = await SchedulerAsync(factory);
+        for (var i = 0; i < 100 && await scheduler.GetTrigger(Api.Composition.Jobs.TriggerOf(TagSyncJob.Key)) is not null; i++)
+        {
+            await Task.Delay(20);   // DisabledJobTriggers runs as the host starts
+        }
 
         Assert.That(await scheduler.GetTrigger(Api.Composition.Jobs.TriggerOf(TagSyncJob.Key)), Is.Null);
         Assert.That(await scheduler.GetTrigger(Api.Composition.Jobs.TriggerOf(TagRefreshJob.Key)), Is.Null);

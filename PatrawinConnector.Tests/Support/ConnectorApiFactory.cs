@@ -15,24 +15,31 @@ namespace PatrawinConnector.Tests.Support;
 /// </summary>
 public sealed class ConnectorApiFactory : WebApplicationFactory<Program>
 {
-    private readonly TempDirectory _directory = new();
+    private readonly TempDirectory? _ownDirectory;
+    private readonly string _dataDir;
     private readonly Dictionary<string, string?> _settings;
 
     private readonly bool _withScheduler;
 
     /// <param name="settings">Environment settings of the connector under test.</param>
     /// <param name="withScheduler">Keep Quartz running; by default the scheduler is removed so that no job fires during a test.</param>
-    public ConnectorApiFactory(Dictionary<string, string?>? settings = null, bool withScheduler = false)
+    /// <param name="dataDir">A DATA_DIR the caller owns (to restart a connector on the same state); by default a temp directory of its own.</param>
+    public ConnectorApiFactory(Dictionary<string, string?>? settings = null, bool withScheduler = false, string? dataDir = null)
     {
         _settings = settings ?? [];
         _withScheduler = withScheduler;
+        if (dataDir is null)
+        {
+            _ownDirectory = new TempDirectory();
+        }
+        _dataDir = dataDir ?? _ownDirectory!.Path;
     }
 
     public RecordingWiseTimeClient WiseTime { get; } = new();
 
     public CapturingLoggerProvider Logs { get; } = new();
 
-    public string DataDir => _directory.Path;
+    public string DataDir => _dataDir;
 
     public SandboxPatrawin Patrawin { get; private set; } = null!;
 
@@ -55,7 +62,7 @@ public sealed class ConnectorApiFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("DATA_DIR", _directory.Path);
+        builder.UseSetting("DATA_DIR", _dataDir);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
@@ -83,7 +90,7 @@ public sealed class ConnectorApiFactory : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing)
         {
-            _directory.Dispose();
+            _ownDirectory?.Dispose();
         }
     }
 }

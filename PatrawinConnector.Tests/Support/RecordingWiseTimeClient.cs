@@ -28,8 +28,18 @@ public sealed class RecordingWiseTimeClient : IWiseTimeClient
     /// <summary>Runs before each call with its operation name: may delay, or throw to fail that call.</summary>
     public Func<string, Task>? BeforeCall { get; set; }
 
-    /// <summary>Item errors returned by the next batch calls (tags and activity types).</summary>
+    /// <summary>Item errors the next batch call (tags or activity types) returns, once.</summary>
     public IReadOnlyList<ErrorItem>? ItemErrors { get; set; }
+
+    /// <summary>Item errors every batch call returns.</summary>
+    public IReadOnlyList<ErrorItem>? AlwaysItemErrors { get; set; }
+
+    private IReadOnlyList<ErrorItem> TakeItemErrors()
+    {
+        var errors = ItemErrors ?? AlwaysItemErrors ?? [];
+        ItemErrors = null;
+        return errors;
+    }
 
     public async Task<TeamInfoResult> GetTeamInfoAsync(CancellationToken cancellationToken)
     {
@@ -47,7 +57,7 @@ public sealed class RecordingWiseTimeClient : IWiseTimeClient
     {
         await EnterAsync("tag/batch");
         UpsertedBatches.Enqueue(tags);
-        return new BatchUpsertTagResponse(ItemErrors ?? []);
+        return new BatchUpsertTagResponse(TakeItemErrors());
     }
 
     public async Task<TagDeleteOutcome> TagDeleteAsync(string tagName, CancellationToken cancellationToken)
@@ -67,7 +77,7 @@ public sealed class RecordingWiseTimeClient : IWiseTimeClient
     {
         await EnterAsync("activitytype/batch");
         ActivityTypeBatches.Enqueue(request);
-        return new SyncActivityTypesResponse(ItemErrors ?? []);
+        return new SyncActivityTypesResponse(TakeItemErrors());
     }
 
     public Task ActivityTypeSyncCompleteAsync(SyncSession session, CancellationToken cancellationToken) => EnterAsync("activitytype/sync/complete");

@@ -77,16 +77,27 @@ public sealed class TagSyncServiceTests
     }
 
     [Test]
-    public async Task RunAsync_WiseTimeRefusesSomeItems_LoggedSkippedAndCursorMovesOn()
+    public async Task RunAsync_WiseTimeRefusesAnItem_RestResentAndCursorMovesOn()
     {
-        _harness.WiseTime.ItemErrors = [new ErrorItem(0, "Tag name is invalid")];
+        _harness.WiseTime.ItemErrors = [new ErrorItem(1, "Tag name is invalid")];
 
         var summary = await RunAsync();
-        _harness.WiseTime.ItemErrors = null;
         var second = await RunAsync();
 
-        Assert.That(summary.Skipped, Is.EqualTo(_harness.WiseTime.UpsertedBatches.Count));
+        var batches = _harness.WiseTime.UpsertedBatches.ToList();
+        Assert.That(batches[1].Select(t => t.Name), Is.EqualTo(new[] { batches[0][0].Name, batches[0][2].Name }), "the refused tag left out, the rest sent again");
+        Assert.That(summary.Skipped, Is.EqualTo(1));
         Assert.That(second.Upserted, Is.Zero);
+    }
+
+    [Test]
+    public async Task RunAsync_WiseTimeRefusesTheResentBatchToo_FailsAndCursorStays()
+    {
+        _harness.WiseTime.AlwaysItemErrors = [new ErrorItem(0, "Tag plan limit reached")];
+
+        Assert.That(RunAsync, Throws.InstanceOf<WiseTimeApiException>().With.Message.Contains("refused the batch again"));
+        var cursor = await _harness.Services.GetRequiredService<SyncCursorStore>().FindAsync(SyncCursor.CaseSync, CancellationToken.None);
+        Assert.That(cursor!.Number, Is.Null);
     }
 
     [Test]

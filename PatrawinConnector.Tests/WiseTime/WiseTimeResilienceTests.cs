@@ -72,6 +72,37 @@ public sealed class WiseTimeResilienceTests
     }
 
     [Test]
+    public void Call_ServerErrorWithLongRetryAfter_NotRetriedNow()
+    {
+        var handler = new StubHandler((_, _) =>
+            new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Headers = { RetryAfter = new(TimeSpan.FromHours(1)) } });
+
+        Assert.ThrowsAsync<WiseTimeApiException>(() => Client(handler).TagDeleteAsync("x", CancellationToken.None));
+        Assert.That(handler.Requests, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task ActivityTypeSyncComplete_AnswerLostThenNotFoundOnRetry_CountsAsCompleted()
+    {
+        var calls = 0;
+        var handler = new StubHandler((_, _) => Interlocked.Increment(ref calls) == 1
+            ? throw new HttpRequestException("connection reset after the request was sent")
+            : new HttpResponseMessage(HttpStatusCode.NotFound));
+
+        await Client(handler).ActivityTypeSyncCompleteAsync(new("s-1"), CancellationToken.None);
+
+        Assert.That(calls, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void ActivityTypeSyncComplete_NotFoundAtFirstAttempt_Fails()
+    {
+        var handler = new StubHandler((_, _) => new HttpResponseMessage(HttpStatusCode.NotFound));
+
+        Assert.ThrowsAsync<WiseTimeApiException>(() => Client(handler).ActivityTypeSyncCompleteAsync(new("s-1"), CancellationToken.None));
+    }
+
+    [Test]
     public async Task Call_NetworkFaultsThenOk_RetriedToSuccess()
     {
         var calls = 0;
