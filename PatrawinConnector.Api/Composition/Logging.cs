@@ -1,3 +1,4 @@
+using PatrawinConnector.Api.Logging;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Json;
@@ -23,6 +24,11 @@ public static class Logging
         if (hosting.LogLevel != ConnectorLogLevel.Off)
         {
             configuration.WriteTo.Console(new JsonFormatter(renderMessage: true));
+        }
+        var cloudWatch = builder.Configuration.Get<CloudWatchOptions>() ?? new CloudWatchOptions();
+        if (cloudWatch.Enabled && hosting.LogLevel != ConnectorLogLevel.Off && new CloudWatchOptionsValidator().Validate(null, cloudWatch).Succeeded)
+        {
+            configuration.WriteTo.Sink(new CloudWatchSink(cloudWatch));   // disposed (and flushed) with the logger at shutdown
         }
 
         builder.Logging.ClearProviders();

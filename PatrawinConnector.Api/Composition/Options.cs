@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Options;
 using PatrawinConnector.Api.Health;
+using PatrawinConnector.Api.Logging;
 using PatrawinConnector.Api.Ops;
 using PatrawinConnector.Domain.ActivityTypes;
 using PatrawinConnector.Domain.Patrawin;
@@ -34,6 +35,7 @@ public static class Options
         Normalise<JobStoreOptions>(configuration, overrides, problems);
         Normalise<HealthOptions>(configuration, overrides, problems);
         Normalise<OpsOptions>(configuration, overrides, problems);
+        Normalise<CloudWatchOptions>(configuration, overrides, problems);
         if (problems.Count > 0)
         {
             throw new ConnectorConfigurationException(problems);
@@ -53,6 +55,8 @@ public static class Options
         Bind<JobStoreOptions>(services, configuration);
         Bind<HealthOptions>(services, configuration);
         Bind<OpsOptions>(services, configuration);
+        Bind<CloudWatchOptions>(services, configuration);
+        services.AddSingleton<IValidateOptions<CloudWatchOptions>, CloudWatchOptionsValidator>();
         return builder;
     }
 
