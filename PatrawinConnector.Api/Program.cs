@@ -1,6 +1,13 @@
 using Microsoft.Extensions.Options;
 using PatrawinConnector.Api.Composition;
+using PatrawinConnector.Api.Health;
 using PatrawinConnector.Domain;
+
+if (args is ["healthcheck", ..])
+{
+    // The container's HEALTHCHECK: the runtime image has no curl, so the connector probes itself.
+    return await LivenessProbe.RunAsync(args[1..]);
+}
 
 try
 {
