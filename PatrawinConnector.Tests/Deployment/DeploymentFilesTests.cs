@@ -1,9 +1,5 @@
-using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using PatrawinConnector.Api.Health;
 using PatrawinConnector.Tests.Support;
 using YamlDotNet.RepresentationModel;
@@ -71,10 +67,7 @@ public sealed class DeploymentFilesTests
     public async Task LivenessProbe_ConnectorUp_ExitsZero()
     {
         using var factory = new ConnectorApiFactory();
-        factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        factory.StartServer();
-        await factory.StartAsync();
-        var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var address = await factory.StartOnLoopbackAsync();
 
         Assert.That(await LivenessProbe.RunAsync([address + "/health/live"]), Is.Zero);
         Assert.That(await LivenessProbe.RunAsync(["http://127.0.0.1:1/health/live"]), Is.EqualTo(1));

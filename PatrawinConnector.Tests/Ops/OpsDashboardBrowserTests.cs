@@ -1,7 +1,3 @@
-using System.Net;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using PatrawinConnector.Tests.Support;
 
@@ -18,10 +14,7 @@ public sealed class OpsDashboardBrowserTests
     {
         Assert.That(File.Exists(Chromium), Is.True, $"{Chromium} is missing: run scripts/ensure-chromium.sh (./test.sh does) to install Debian's chromium");
         using var factory = new ConnectorApiFactory(withScheduler: true);
-        factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        factory.StartServer();
-        await factory.StartAsync();
-        var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var address = await factory.StartOnLoopbackAsync();
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

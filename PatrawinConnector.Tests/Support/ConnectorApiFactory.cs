@@ -60,6 +60,16 @@ public sealed class ConnectorApiFactory : WebApplicationFactory<Program>
         return this;
     }
 
+    /// <summary>Starts the connector on a real socket on 127.0.0.1 (for a browser or a probe) and returns its address.</summary>
+    public async Task<string> StartOnLoopbackAsync()
+    {
+        UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
+        StartServer();
+        await StartAsync();
+        return Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.Single();
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("DATA_DIR", _dataDir);
