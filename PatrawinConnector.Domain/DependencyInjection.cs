@@ -91,6 +91,8 @@ public static class DependencyInjection
         services.AddSingleton<PostingLedger>();
         services.AddScoped<PostingQueries>();
         services.AddScoped<PostingService>();
+        services.AddSingleton<LongPollState>();
+        services.AddSingleton<PostedTimeFetcher>();
 
         // Tags and activity types
         services.AddSingleton<SyncCursorStore>();

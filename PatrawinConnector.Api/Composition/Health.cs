@@ -28,7 +28,8 @@ public static class Health
             .AddCheck<StateStoreCheck>("state-store", tags: [HealthTags.Ready, HealthTags.Self], timeout: quick)
             .AddCheck<SchedulerCheck>("scheduler", tags: [HealthTags.Ready, HealthTags.Self], timeout: quick)
             .AddCheck<WiseTimeCheck>("wisetime", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(10))
-            .AddCheck<PendingTimeCheck>("pending-time", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(10));
+            .AddCheck<PendingTimeCheck>("pending-time", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(10))
+            .AddCheck<LongPollCheck>("long-poll", tags: [HealthTags.Ready]);
         return builder;
     }
 }

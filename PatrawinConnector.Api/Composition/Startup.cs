@@ -12,6 +12,7 @@ public static class Startup
     public static WebApplicationBuilder AddConnectorStartup(this WebApplicationBuilder builder)
     {
         builder.Services.AddHostedService<ConnectorStartup>();
+        builder.Services.AddHostedService<PostedTime.LongPollReceiver>();
         return builder;
     }
 }

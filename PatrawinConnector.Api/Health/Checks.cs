@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using PatrawinConnector.Domain.Patrawin;
+using PatrawinConnector.Domain.PostedTime;
 using PatrawinConnector.Domain.State;
 using PatrawinConnector.Domain.WiseTime;
 using Quartz;
@@ -108,4 +109,25 @@ internal sealed class LivenessCheck(SelfCheckMonitor monitor) : IHealthCheck
             : HealthCheckResult.Healthy(monitor.ConsecutiveFailures == 0
                 ? "the process works"
                 : $"the process works; the last {monitor.ConsecutiveFailures} self-checks failed: {monitor.LastFailure}"));
+}
+
+/// <summary>With RECEIVE_POSTED_TIME=LONG_POLL: the fetch loop completed a cycle within the last 10 minutes.</summary>
+internal sealed class LongPollCheck(LongPollState state, IOptions<PostedTimeOptions> options, TimeProvider clock) : IHealthCheck
+{
+    public static readonly TimeSpan MaxQuiet = TimeSpan.FromMinutes(10);
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (options.Value.ReceivePostedTime != ReceivePostedTimeMode.LongPoll)
+        {
+            return Task.FromResult(HealthCheckResult.Healthy($"not used: posted time arrives by {(options.Value.ReceivePostedTime == ReceivePostedTimeMode.Webhook ? "webhook" : "nothing (DISABLED)")}"));
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var since = state.LastSuccessAt ?? state.StartedAt;
+        return Task.FromResult(now - since <= MaxQuiet
+            ? HealthCheckResult.Healthy(state.LastSuccessAt is null
+                ? "starting: no fetch has completed yet"
+                : $"last fetch {state.LastSuccessAt:yyyy-MM-dd HH:mm:ss} UTC; {state.GroupsReceived} time groups received" + (state.LastError is null ? "" : $"; last error: {state.LastError}"))
+            : HealthCheckResult.Unhealthy($"No fetch from WiseTime has succeeded for {(now - since).TotalMinutes:F0} minutes: {state.LastError ?? "no error recorded"}"));
+    }
 }

@@ -16,6 +16,8 @@ public sealed class OpsController(
     DashboardQueries queries,
     IOptions<PatrawinOptions> patrawin,
     IOptions<WiseTimeOptions> wiseTime,
+    IOptions<Domain.PostedTime.PostedTimeOptions> postedTime,
+    Domain.PostedTime.LongPollState longPoll,
     TimeProvider clock) : ControllerBase
 {
     /// <summary>Which parts run on a sandbox.</summary>
@@ -23,7 +25,15 @@ public sealed class OpsController(
     public OpsStatus Status() => new(
         [.. Sandboxes()],
         patrawin.Value.IsSandbox ? "sandbox (SQLite in DATA_DIR)" : patrawin.Value.EffectiveProvider == PatrawinProvider.SqlServer ? "SQL Server" : "SQLite file",
-        wiseTime.Value.IsSandbox ? "sandbox (nothing is sent)" : wiseTime.Value.BaseUrl);
+        wiseTime.Value.IsSandbox ? "sandbox (nothing is sent)" : wiseTime.Value.BaseUrl,
+        postedTime.Value.ReceivePostedTime switch
+        {
+            Domain.PostedTime.ReceivePostedTimeMode.Webhook => "webhook (POST /receiveTimePostedEvent)",
+            Domain.PostedTime.ReceivePostedTimeMode.LongPoll =>
+                $"long polling: {(longPoll.LastSuccessAt is { } last ? $"last fetch {last:yyyy-MM-dd HH:mm:ss} UTC" : "no fetch yet")}, " +
+                $"{longPoll.GroupsReceived} groups received" + (longPoll.LastError is { } error ? $", last error: {error}" : ""),
+            _ => "disabled (RECEIVE_POSTED_TIME=DISABLED)",
+        });
 
     /// <summary>Every recurring job with its schedule and its last run.</summary>
     [HttpGet("jobs")]
@@ -110,7 +120,7 @@ public sealed class OpsController(
     }
 }
 
-public sealed record OpsStatus(IReadOnlyList<string> Sandboxes, string Patrawin, string WiseTime);
+public sealed record OpsStatus(IReadOnlyList<string> Sandboxes, string Patrawin, string WiseTime, string PostedTime);
 
 public sealed record JobView(string Id, string Description, DateTimeOffset? NextRunAt, bool Paused, bool Scheduled, double? IntervalMinutes, RunView? LastRun);
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using PatrawinConnector.Domain.PostedTime;
 
 namespace PatrawinConnector.Api.Webhooks;
@@ -10,7 +11,7 @@ namespace PatrawinConnector.Api.Webhooks;
 /// (WiseTime retries). The caller key has already been checked by <see cref="CallerKeyMiddleware"/>.
 /// </summary>
 [ApiController]
-public sealed class TimePostedWebhookController(PostingService posting) : ControllerBase
+public sealed class TimePostedWebhookController(PostingService posting, IOptions<PostedTimeOptions> options) : ControllerBase
 {
     private const string TextPlain = "text/plain; charset=utf-8";
 
@@ -23,6 +24,12 @@ public sealed class TimePostedWebhookController(PostingService posting) : Contro
     [ProducesResponseType<string>(StatusCodes.Status500InternalServerError)]
     public async Task<ContentResult> ReceiveTimePostedEvent(CancellationToken cancellationToken)
     {
+        if (options.Value.ReceivePostedTime != ReceivePostedTimeMode.Webhook)
+        {
+            return Text(StatusCodes.Status400BadRequest,
+                $"This connector does not receive posted time by webhook (RECEIVE_POSTED_TIME={(options.Value.ReceivePostedTime == ReceivePostedTimeMode.LongPoll ? "LONG_POLL" : "DISABLED")}).");
+        }
+
         if (!Request.HasJsonContentType())
         {
             return Text(StatusCodes.Status400BadRequest,

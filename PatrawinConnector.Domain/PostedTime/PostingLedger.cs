@@ -95,6 +95,37 @@ public sealed class PostingLedger(IDbContextFactory<ConnectorStateDbContext> sta
             entry.UserName ??= Truncate(userName);
         }, ct);
 
+    /// <summary>A fetched group's outcome has to be reported to WiseTime (until <see cref="MarkStatusReportedAsync"/>).</summary>
+    public async Task MarkStatusToReportAsync(string groupId, CancellationToken ct)
+    {
+        using (await writeGate.EnterAsync(ct))
+        {
+            await using var db = await state.CreateDbContextAsync(ct);
+            await db.PostingLedger.Where(e => e.GroupId == groupId).ExecuteUpdateAsync(set => set
+                .SetProperty(e => e.Fetched, true)
+                .SetProperty(e => e.StatusReportedAt, (DateTime?)null), ct);
+        }
+    }
+
+    public async Task MarkStatusReportedAsync(string groupId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        using (await writeGate.EnterAsync(ct))
+        {
+            await using var db = await state.CreateDbContextAsync(ct);
+            await db.PostingLedger.Where(e => e.GroupId == groupId).ExecuteUpdateAsync(set => set.SetProperty(e => e.StatusReportedAt, now), ct);
+        }
+    }
+
+    /// <summary>Fetched groups whose final outcome WiseTime has not been told yet (a status update failed, or the connector stopped).</summary>
+    public async Task<List<PostingLedgerEntry>> StatusesToReportAsync(int limit, CancellationToken ct)
+    {
+        await using var db = await state.CreateDbContextAsync(ct);
+        return await db.PostingLedger.AsNoTracking()
+            .Where(e => e.Fetched && e.StatusReportedAt == null && e.Status != PostingStatus.InProgress)
+            .OrderBy(e => e.UpdatedAt).Take(limit).ToListAsync(ct);
+    }
+
     private async Task UpsertAsync(string groupId, Action<PostingLedgerEntry> change, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;

@@ -30,4 +30,10 @@ public sealed class PostingLedgerEntry
     public string? Message { get; set; }
     public DateTime FirstReceivedAt { get; init; }
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>Set when the group was fetched by long polling: its outcome must be reported back to WiseTime.</summary>
+    public bool Fetched { get; set; }
+
+    /// <summary>When the outcome was last reported to WiseTime (long polling); null = still to report.</summary>
+    public DateTime? StatusReportedAt { get; set; }
 }

@@ -38,4 +38,13 @@ public interface IWiseTimeClient
 
     /// <summary>POST /activitytype/sync/cancel (activity-type-sync-cancel).</summary>
     Task ActivityTypeSyncCancelAsync(SyncSession session, CancellationToken cancellationToken);
+
+    /// <summary>POST /postedtime/registerfetchclient (register-for-fetch). False when WiseTime answers 409: a fetch client or a webhook is already registered.</summary>
+    Task<bool> RegisterForFetchAsync(CancellationToken cancellationToken);
+
+    /// <summary>GET /postedtime?limit=N (fetch-posted-time): a long poll that WiseTime holds up to 60 s; an empty list when nothing was posted.</summary>
+    Task<IReadOnlyList<TimeGroup>> FetchPostedTimeAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>POST /postedtime/status (update-posted-time-status): the outcome of a fetched group.</summary>
+    Task UpdatePostedTimeStatusAsync(TimeGroupStatus status, CancellationToken cancellationToken);
 }

@@ -56,6 +56,22 @@ public sealed class SandboxWiseTimeClient(
     public Task ActivityTypeSyncCancelAsync(SyncSession session, CancellationToken cancellationToken) =>
         RecordAsync("activitytype/sync/cancel", session, cancellationToken);
 
+    public async Task<bool> RegisterForFetchAsync(CancellationToken cancellationToken)
+    {
+        await RecordAsync("postedtime/registerfetchclient", new RegisterFetchClientRequest(), cancellationToken);
+        return true;
+    }
+
+    /// <summary>Nothing is ever posted to the sandbox: the call waits as WiseTime's long poll does, then answers empty (not recorded).</summary>
+    public async Task<IReadOnlyList<TimeGroup>> FetchPostedTimeAsync(int limit, CancellationToken cancellationToken)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(30), clock, cancellationToken);
+        return [];
+    }
+
+    public Task UpdatePostedTimeStatusAsync(TimeGroupStatus status, CancellationToken cancellationToken) =>
+        RecordAsync("postedtime/status", status, cancellationToken);
+
     private async Task RecordAsync(string operation, object body, CancellationToken ct)
     {
         using (await writeGate.EnterAsync(ct))

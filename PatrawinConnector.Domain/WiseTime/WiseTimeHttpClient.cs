@@ -91,9 +91,38 @@ public sealed class WiseTimeHttpClient(HttpClient http, ILogger<WiseTimeHttpClie
         }
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct)
+    public async Task<bool> RegisterForFetchAsync(CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Post, "postedtime/registerfetchclient", new RegisterFetchClientRequest(), cancellationToken);
+        if (response.StatusCode == HttpStatusCode.Conflict)
+        {
+            return false;
+        }
+        await EnsureSuccessAsync(response, "postedtime/registerfetchclient", cancellationToken);
+        return true;
+    }
+
+    public async Task<IReadOnlyList<TimeGroup>> FetchPostedTimeAsync(int limit, CancellationToken cancellationToken)
+    {
+        var path = $"postedtime?limit={limit.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        using var response = await SendAsync(HttpMethod.Get, path, null, cancellationToken, longPoll: true);
+        await EnsureSuccessAsync(response, "postedtime", cancellationToken);
+        return await ReadAsync<List<TimeGroup>>(response, "postedtime", cancellationToken);
+    }
+
+    public async Task UpdatePostedTimeStatusAsync(TimeGroupStatus status, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Post, "postedtime/status", status, cancellationToken);
+        await EnsureSuccessAsync(response, "postedtime/status", cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct, bool longPoll = false)
     {
         using var request = new HttpRequestMessage(method, path);
+        if (longPoll)
+        {
+            request.Options.Set(WiseTimeResilience.LongPoll, true);
+        }
         if (body is not null)
         {
             request.Content = JsonContent.Create(body, body.GetType(), options: WiseTimeJson.Options);

@@ -14,6 +14,13 @@ namespace PatrawinConnector.Domain.WiseTime;
 /// </summary>
 public static class WiseTimeResilience
 {
+    /// <summary>Set on a long-poll request (WiseTime holds it up to 60 s): it gets <see cref="LongPollTimeout"/> and no retry (the loop backs off).</summary>
+    public static readonly HttpRequestOptionsKey<bool> LongPoll = new("PatrawinConnector.LongPoll");
+
+    public static readonly TimeSpan LongPollTimeout = TimeSpan.FromSeconds(90);
+
+    internal static readonly ResiliencePropertyKey<HttpRequestMessage> RequestKey = new("PatrawinConnector.Request");
+
     /// <summary>A 429 or 5xx asking to wait longer than this is not retried in the call; the job tries again on its next run.</summary>
     public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromMinutes(2);
 
@@ -24,7 +31,7 @@ public static class WiseTimeResilience
         {
             builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
-                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome)),
+                ShouldHandle = args => ValueTask.FromResult(!IsLongPoll(args.Context) && ShouldRetry(args.Outcome)),
                 MaxRetryAttempts = options.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
@@ -55,9 +62,15 @@ public static class WiseTimeResilience
                     return ValueTask.CompletedTask;
                 },
             })
-            .AddTimeout(TimeSpan.FromSeconds(options.TimeoutSeconds))
+            .AddTimeout(new TimeoutStrategyOptions
+            {
+                TimeoutGenerator = args => ValueTask.FromResult(IsLongPoll(args.Context) ? LongPollTimeout : TimeSpan.FromSeconds(options.TimeoutSeconds)),
+            })
             .Build();
     }
+
+    private static bool IsLongPoll(ResilienceContext context) =>
+        context.Properties.TryGetValue(RequestKey, out var request) && request.Options.TryGetValue(LongPoll, out var longPoll) && longPoll;
 
     private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome) => outcome switch
     {
@@ -96,16 +109,27 @@ public sealed class ResilienceHandler(ResiliencePipeline<HttpResponseMessage> pi
     /// <summary>How many times the request was sent (1 = no retry), for callers that must tell a retry's answer apart.</summary>
     public static readonly HttpRequestOptionsKey<int> Attempts = new("PatrawinConnector.Attempts");
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        await pipeline.ExecuteAsync(
-            static async (state, ct) =>
-            {
-                state.Request.Options.TryGetValue(Attempts, out var sent);
-                state.Request.Options.Set(Attempts, sent + 1);
-                return await state.Handler.BaseSendAsync(state.Request, ct);
-            },
-            (Handler: this, Request: request),
-            cancellationToken);
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(WiseTimeResilience.RequestKey, request);
+        try
+        {
+            return await pipeline.ExecuteAsync(
+                static async (context, state) =>
+                {
+                    state.Request.Options.TryGetValue(Attempts, out var sent);
+                    state.Request.Options.Set(Attempts, sent + 1);
+                    return await state.Handler.BaseSendAsync(state.Request, context.CancellationToken);
+                },
+                context,
+                (Handler: this, Request: request));
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
 
     private Task<HttpResponseMessage> BaseSendAsync(HttpRequestMessage request, CancellationToken ct) => base.SendAsync(request, ct);
 }

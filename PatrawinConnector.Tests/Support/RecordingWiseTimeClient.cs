@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using PatrawinConnector.Domain.WiseTime;
 using PatrawinConnector.Domain.WiseTime.Contracts;
+using TimeGroup = PatrawinConnector.Domain.WiseTime.Contracts.TimeGroup;
 
 namespace PatrawinConnector.Tests.Support;
 
@@ -83,6 +84,31 @@ public sealed class RecordingWiseTimeClient : IWiseTimeClient
     public Task ActivityTypeSyncCompleteAsync(SyncSession session, CancellationToken cancellationToken) => EnterAsync("activitytype/sync/complete");
 
     public Task ActivityTypeSyncCancelAsync(SyncSession session, CancellationToken cancellationToken) => EnterAsync("activitytype/sync/cancel");
+
+    public ConcurrentQueue<TimeGroupStatus> Statuses { get; } = new();
+
+    /// <summary>What each fetch answers, in turn; an empty list when the queue is empty.</summary>
+    public ConcurrentQueue<IReadOnlyList<TimeGroup>> Fetches { get; } = new();
+
+    public bool RegisterAnswer { get; set; } = true;
+
+    public async Task<bool> RegisterForFetchAsync(CancellationToken cancellationToken)
+    {
+        await EnterAsync("postedtime/registerfetchclient");
+        return RegisterAnswer;
+    }
+
+    public async Task<IReadOnlyList<TimeGroup>> FetchPostedTimeAsync(int limit, CancellationToken cancellationToken)
+    {
+        await EnterAsync("postedtime");
+        return Fetches.TryDequeue(out var groups) ? groups : [];
+    }
+
+    public async Task UpdatePostedTimeStatusAsync(TimeGroupStatus status, CancellationToken cancellationToken)
+    {
+        await EnterAsync("postedtime/status");
+        Statuses.Enqueue(status);
+    }
 
     private async Task EnterAsync(string operation)
     {

@@ -45,11 +45,14 @@ public sealed class ConnectApiContractTests
         await client.ActivityTypeUpsertBatchAsync(types, CancellationToken.None);
         await client.ActivityTypeSyncCompleteAsync(session, CancellationToken.None);
         await client.ActivityTypeSyncCancelAsync(session, CancellationToken.None);
+        await client.RegisterForFetchAsync(CancellationToken.None);
+        await client.UpdatePostedTimeStatusAsync(new TimeGroupStatus("g-1", TimeGroupStatuses.Success, null, "17,18"), CancellationToken.None);
+        await client.UpdatePostedTimeStatusAsync(new TimeGroupStatus("g-2", TimeGroupStatuses.Failure, "User XYZ does not exist in Patrawin"), CancellationToken.None);
 
         var checkedOperations = new List<string>();
         foreach (var (request, body) in handler.Requests)
         {
-            var path = request.RequestUri!.AbsolutePath["/connect/api".Length..];
+            var path = request.RequestUri!.AbsolutePath["/connect/api".Length..];   // the query (fetch's ?limit=) is not part of the path
             var schema = schemas.RequestBodySchema(request.Method.Method, path);
             checkedOperations.Add($"{request.Method.Method} {path}");
             if (schema is null)
@@ -65,6 +68,7 @@ public sealed class ConnectApiContractTests
         {
             "GET /team/info", "POST /tag", "POST /tag/batch", "POST /tag/delete", "POST /activitytype/sync/start",
             "POST /activitytype/batch", "POST /activitytype/sync/complete", "POST /activitytype/sync/cancel",
+            "POST /postedtime/registerfetchclient", "POST /postedtime/status", "POST /postedtime/status",
         }));
     }
 

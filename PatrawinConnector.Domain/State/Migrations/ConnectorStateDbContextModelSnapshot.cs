@@ -90,6 +90,9 @@ namespace PatrawinConnector.Domain.State.Migrations
                         .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Fetched")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("FirstReceivedAt")
                         .HasColumnType("TEXT");
 
@@ -110,6 +113,9 @@ namespace PatrawinConnector.Domain.State.Migrations
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("StatusReportedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Tags")

@@ -36,3 +36,14 @@ public sealed record ActivityType
 public sealed record SyncActivityTypesRequest(IReadOnlyList<ActivityType> ActivityTypes, string? SyncSessionId);
 
 public sealed record SyncActivityTypesResponse(IReadOnlyList<ErrorItem>? Errors);
+
+public sealed record RegisterFetchClientRequest;
+
+public static class TimeGroupStatuses
+{
+    public const string Success = "SUCCESS";
+    public const string Failure = "FAILURE";
+    public const string RetriableFailure = "RETRIABLE_FAILURE";
+}
+
+public sealed record TimeGroupStatus(string TimeGroupId, string Status, string? Message = null, string? ExternalId = null);
