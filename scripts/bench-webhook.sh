@@ -12,7 +12,7 @@ trap 'kill "${pid:-}" 2>/dev/null || true; wait "${pid:-}" 2>/dev/null || true; 
 
 dotnet build -c Release PatrawinConnector.Api -v quiet -nologo >/dev/null
 dotnet build -c Release PatrawinConnector.Benchmarks -v quiet -nologo >/dev/null
-DATA_DIR="$data" CALLER_KEY=s3cret-caller-key WEBHOOK_PORT="$port" LOG_LEVEL=WARN ASPNETCORE_URLS="http://127.0.0.1:$port" \
+DATA_DIR="$data" CALLER_KEY=s3cret-caller-key WEBHOOK_PORT="$port" LOG_LEVEL="${BENCH_LOG_LEVEL:-WARN}" ASPNETCORE_URLS="http://127.0.0.1:$port" \
   dotnet PatrawinConnector.Api/bin/Release/net10.0/PatrawinConnector.Api.dll >"$data/connector.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do
