@@ -71,7 +71,7 @@ public sealed class CloudWatchSink : ILogEventSink, IDisposable
         }
     }
 
-    /// <summary>Sends what is queued now (also used at shutdown).</summary>
+    /// <summary>Sends what is queued now (also used at shutdown). A batch that cannot be sent is dropped and counted.</summary>
     public async Task FlushAsync(CancellationToken ct)
     {
         var pending = new List<(long Timestamp, string Message)>();
@@ -82,7 +82,15 @@ public sealed class CloudWatchSink : ILogEventSink, IDisposable
         ReportDrops(pending);
         foreach (var batch in Batches(pending))
         {
-            await SendAsync(batch, ct);
+            try
+            {
+                await SendAsync(batch, ct);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+            {
+                Interlocked.Add(ref _dropped, batch.Count);
+                await Console.Error.WriteLineAsync($"CloudWatch logging: {e.GetType().Name}: {e.Message}; {batch.Count} events dropped");
+            }
         }
     }
 
@@ -100,11 +108,8 @@ public sealed class CloudWatchSink : ILogEventSink, IDisposable
             }
             try
             {
-                await FlushAsync(_stop.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
+                // Not cancelled by Dispose: a batch being sent is finished (each call has the HttpClient's 30 s timeout).
+                await FlushAsync(CancellationToken.None);
             }
             catch (Exception e)
             {
@@ -192,7 +197,7 @@ public sealed class CloudWatchSink : ILogEventSink, IDisposable
             {
                 return;
             }
-            if (error == "ResourceNotFoundException")
+            if (error == "ResourceNotFoundException" && attempt < 4)
             {
                 _streamReady = false;   // deleted behind our back: create it again
                 continue;
@@ -208,19 +213,26 @@ public sealed class CloudWatchSink : ILogEventSink, IDisposable
         }
     }
 
+    /// <summary>
+    /// Creates the stream, and the group first only when CloudWatch says it is missing: a least-privilege policy often
+    /// allows CreateLogStream and PutLogEvents on an existing group, but not CreateLogGroup.
+    /// </summary>
     private async Task EnsureStreamAsync(CancellationToken ct)
     {
-        foreach (var (action, body) in new (string, object)[]
-                 {
-                     ("CreateLogGroup", new { logGroupName = _options.LogGroup }),
-                     ("CreateLogStream", new { logGroupName = _options.LogGroup, logStreamName = StreamName }),
-                 })
+        var stream = new { logGroupName = _options.LogGroup, logStreamName = StreamName };
+        var (status, error) = await CallAsync("CreateLogStream", stream, ct);
+        if (error == "ResourceNotFoundException")
         {
-            var (status, error) = await CallAsync(action, body, ct);
-            if (status != HttpStatusCode.OK && error != "ResourceAlreadyExistsException")
+            var (groupStatus, groupError) = await CallAsync("CreateLogGroup", new { logGroupName = _options.LogGroup }, ct);
+            if (groupStatus != HttpStatusCode.OK && groupError != "ResourceAlreadyExistsException")
             {
-                throw new HttpRequestException($"{action} failed: {(int)status} {error}");
+                throw new HttpRequestException($"CreateLogGroup failed: {(int)groupStatus} {groupError}");
             }
+            (status, error) = await CallAsync("CreateLogStream", stream, ct);
+        }
+        if (status != HttpStatusCode.OK && error != "ResourceAlreadyExistsException")
+        {
+            throw new HttpRequestException($"CreateLogStream failed: {(int)status} {error}");
         }
         _streamReady = true;
     }
@@ -266,12 +278,14 @@ public sealed class CloudWatchSink : ILogEventSink, IDisposable
 
     public void Dispose()
     {
-        _stop.Cancel();
+        _stop.Cancel();   // ends the wait between flushes; a flush under way finishes
         try
         {
-            _sender.Wait(TimeSpan.FromSeconds(2));
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            FlushAsync(timeout.Token).Wait(TimeSpan.FromSeconds(6));
+            if (_sender.Wait(TimeSpan.FromSeconds(10)))
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                FlushAsync(timeout.Token).Wait(TimeSpan.FromSeconds(6));   // what arrived since, alone now
+            }
         }
         catch (AggregateException e)
         {

@@ -23,7 +23,7 @@ public sealed class CloudWatchSinkTests
 
         await sink.FlushAsync(CancellationToken.None);
 
-        Assert.That(cloudWatch.Actions, Is.EqualTo(new[] { "CreateLogGroup", "CreateLogStream", "PutLogEvents" }));
+        Assert.That(cloudWatch.Actions, Is.EqualTo(new[] { "CreateLogStream", "CreateLogGroup", "CreateLogStream", "PutLogEvents" }));
         Assert.That(cloudWatch.Groups, Is.EqualTo(new[] { "connector-test" }));
         Assert.That(cloudWatch.Events.Select(e => e.Message), Has.Exactly(1).Contains("\"RenderedMessage\":\"first\"").And.Exactly(1).Contains("second"));
         Assert.That(cloudWatch.Events.Select(e => e.Timestamp), Is.Ordered);
@@ -42,6 +42,36 @@ public sealed class CloudWatchSinkTests
         await sink.FlushAsync(CancellationToken.None);
 
         Assert.That(cloudWatch.Events, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Flush_GroupExistsAndPolicyDeniesCreateLogGroup_StillDelivers()
+    {
+        var cloudWatch = new CloudWatchStandIn { DenyCreateGroup = true };
+        cloudWatch.Groups.Add("connector-test");
+        using var sink = Sink(cloudWatch);
+        sink.Emit(Event("hello", 1000));
+
+        await sink.FlushAsync(CancellationToken.None);
+
+        Assert.That(cloudWatch.Actions, Does.Not.Contain("CreateLogGroup"));
+        Assert.That(cloudWatch.Events, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Flush_CloudWatchUnreachable_EventsCountedAsDroppedAndLaterEventsStillShipped()
+    {
+        var cloudWatch = new CloudWatchStandIn { Unreachable = true };
+        using var sink = Sink(cloudWatch);
+        sink.Emit(Event("lost", 1000));
+
+        await sink.FlushAsync(CancellationToken.None);
+        cloudWatch.Unreachable = false;
+        sink.Emit(Event("later", 2000));
+        await sink.FlushAsync(CancellationToken.None);
+
+        Assert.That(sink.Dropped, Is.EqualTo(1));
+        Assert.That(cloudWatch.Events.Select(e => e.Message), Has.Some.Contains("later").And.Some.Contains("dropped 1 events"));
     }
 
     [Test]
@@ -156,10 +186,16 @@ public sealed class CloudWatchSinkTests
         public ConcurrentQueue<(long Timestamp, string Message)> Events { get; } = new();
         public List<string> RawRequests { get; } = [];
         public int FailPuts { get; set; }
+        public bool DenyCreateGroup { get; set; }
+        public bool Unreachable { get; set; }
         public int BadSignatures { get; private set; }
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            if (Unreachable)
+            {
+                throw new HttpRequestException("connection refused");
+            }
             var body = await request.Content!.ReadAsByteArrayAsync(cancellationToken);
             var action = request.Headers.GetValues("X-Amz-Target").Single().Split('.')[1];
             RawRequests.Add(string.Join('\n', request.Headers.Select(h => $"{h.Key}: {string.Join(',', h.Value)}")) + Encoding.UTF8.GetString(body));
@@ -170,8 +206,16 @@ public sealed class CloudWatchSinkTests
             switch (action)
             {
                 case "CreateLogGroup":
+                    if (DenyCreateGroup)
+                    {
+                        return Error("AccessDeniedException");
+                    }
                     return Groups.Add(group) ? Ok() : Error("ResourceAlreadyExistsException");
                 case "CreateLogStream":
+                    if (!Groups.Contains(group))
+                    {
+                        return Error("ResourceNotFoundException");
+                    }
                     return Streams.Add(group + "|" + json.RootElement.GetProperty("logStreamName").GetString()) ? Ok() : Error("ResourceAlreadyExistsException");
                 case "PutLogEvents":
                     if (FailPuts-- > 0)
