@@ -23,7 +23,7 @@ try
     app.UseConnectorPipeline();
     app.MapConnectorEndpoints();
     await app.RunAsync();
-    return 0;
+    return Environment.ExitCode;   // 3 when the self-check stopped the connector
 }
 catch (ConnectorConfigurationException e)
 {

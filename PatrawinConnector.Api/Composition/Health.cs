@@ -21,7 +21,9 @@ public static class Health
             .AddDbContextCheck<PatrawinDbContext>("patrawin", tags: [HealthTags.Ready, HealthTags.Self],
                 customTestQuery: async (db, ct) =>
                 {
-                    await db.Cases.Select(c => 1).Take(1).ToListAsync(ct);   // SELECT TOP(1) 1 FROM ARENDE_1
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    timeout.CancelAfter(TimeSpan.FromSeconds(10));   // a probe never waits for SqlClient's connect timeout
+                    await db.Cases.Select(c => 1).Take(1).ToListAsync(timeout.Token);   // SELECT TOP(1) 1 FROM ARENDE_1
                     return true;
                 })
             .AddCheck<PatrawinSchemaCheck>("patrawin-schema", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(10))

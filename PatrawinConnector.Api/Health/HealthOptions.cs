@@ -26,9 +26,9 @@ internal sealed class HealthOptionsValidator : IValidateOptions<HealthOptions>
         {
             failures.Add($"HEALTH_CHECK_INTERVAL must be between 1 and 10080 minutes, not {options.PendingTimeMinutes}. Example: HEALTH_CHECK_INTERVAL=5");
         }
-        if (options.SelfCheckIntervalSeconds is < 5 or > 3600)
+        if (options.SelfCheckIntervalSeconds is < 1 or > 3600)
         {
-            failures.Add($"HEALTH_SELF_CHECK_INTERVAL_SECONDS must be between 5 and 3600, not {options.SelfCheckIntervalSeconds}. Example: HEALTH_SELF_CHECK_INTERVAL_SECONDS=60");
+            failures.Add($"HEALTH_SELF_CHECK_INTERVAL_SECONDS must be between 1 and 3600, not {options.SelfCheckIntervalSeconds}. Example: HEALTH_SELF_CHECK_INTERVAL_SECONDS=60");
         }
         if (options.SelfCheckFailures is < 0 or > 100)
         {

@@ -13,6 +13,9 @@ namespace PatrawinConnector.Api.Security;
 internal sealed class OpsAccessMiddleware(RequestDelegate next, IOptions<OpsOptions> options, ILogger<OpsAccessMiddleware> logger)
 {
     public const string Realm = "Patrawin Connector operations";
+
+    /// <summary>The dashboard sends it with every change it asks for; a cross-site form cannot, so a visited page cannot trigger or pause a job.</summary>
+    public const string RequestedByHeader = "X-Requested-By";
     private const string BasicScheme = "Basic ";
 
     private readonly byte[]? _expected = options.Value.HasCredentials
@@ -25,13 +28,23 @@ internal sealed class OpsAccessMiddleware(RequestDelegate next, IOptions<OpsOpti
 
     public async Task InvokeAsync(HttpContext context)
     {
+        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) &&
+            !context.Request.Headers.ContainsKey(RequestedByHeader))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await context.Response.WriteAsync($"Changes through the operations API need the {RequestedByHeader} header (the dashboard sends it).");
+            return;
+        }
+
         if (_expected is null)
         {
-            // In-process test servers and unix sockets have no remote address: both are local.
-            if (context.Connection.RemoteIpAddress is { } remote && !IPAddress.IsLoopback(remote))
+            // In-process test servers and unix sockets have no remote address: both are local. A request that came
+            // through a proxy on this host (a sidecar, a reverse proxy) is not a local caller, whatever its address.
+            var forwarded = context.Request.Headers.ContainsKey("X-Forwarded-For") || context.Request.Headers.ContainsKey("Forwarded");
+            if (forwarded || (context.Connection.RemoteIpAddress is { } remote && !IPAddress.IsLoopback(remote)))
             {
                 logger.LogWarning("Refused {Path} to {RemoteAddress}: without OPS_USERNAME/OPS_PASSWORD only loopback callers are served",
-                    context.Request.Path.Value, remote.ToString());
+                    context.Request.Path.Value, forwarded ? "a forwarded request" : context.Connection.RemoteIpAddress?.ToString());
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
                 await context.Response.WriteAsync("The operations pages answer loopback callers only. Set OPS_USERNAME and OPS_PASSWORD to open them to the network.");
                 return;

@@ -154,6 +154,13 @@ public sealed class PostedTimeFetcher(
             logger.LogWarning("WiseTime does not know time group {TimeGroupId} any more: {Reason}", status.TimeGroupId, e.Message);
             await ledger.MarkStatusReportedAsync(status.TimeGroupId, CancellationToken.None);
         }
+        catch (WiseTimeApiException e) when (e.Category is WiseTimeErrorCategory.Permanent or WiseTimeErrorCategory.Config)
+        {
+            // WiseTime will never take this status (400, 409): sending it before every fetch would only block the others.
+            logger.LogError("WiseTime refuses the {Status} status of time group {TimeGroupId}; giving up on reporting it: {Reason}",
+                status.Status, status.TimeGroupId, e.Message);
+            await ledger.MarkStatusReportedAsync(status.TimeGroupId, CancellationToken.None);
+        }
         catch (WiseTimeApiException e)
         {
             logger.LogWarning("Reporting {Status} for time group {TimeGroupId} failed; it is sent again before the next fetch: {Reason}",

@@ -21,7 +21,7 @@ public sealed class DeploymentFilesTests
 
         Assert.That(Regex.Matches(dockerfile, @"^FROM ", RegexOptions.Multiline), Has.Count.EqualTo(2));
         Assert.That(dockerfile, Does.Contain("dotnet publish PatrawinConnector.Api/PatrawinConnector.Api.csproj -c Release"));
-        Assert.That(dockerfile, Does.Match(@"(?m)^USER app$"));
+        Assert.That(dockerfile, Does.Match(@"(?m)^USER \$APP_UID$"), "a numeric user, so Kubernetes' runAsNonRoot can verify it");
         Assert.That(dockerfile, Does.Contain($"VOLUME [\"{DataDir}\"]").And.Contain($"DATA_DIR={DataDir}"));
         Assert.That(dockerfile, Does.Contain("HEALTHCHECK").And.Contain("\"healthcheck\"]"));
         Assert.That(dockerfile, Does.Contain("EXPOSE 8080"));
@@ -32,6 +32,7 @@ public sealed class DeploymentFilesTests
     {
         var container = Yaml("docker/kubernetes/deployment.yaml")["spec"]["template"]["spec"]["containers"][0];
 
+        Assert.That(Scalar(Yaml("docker/kubernetes/deployment.yaml")["spec"]["template"]["spec"]["securityContext"]["runAsUser"]), Is.EqualTo("1654"));
         Assert.That(Scalar(container["livenessProbe"]["httpGet"]["path"]), Is.EqualTo("/health/live"));
         Assert.That(Scalar(container["readinessProbe"]["httpGet"]["path"]), Is.EqualTo("/health/ready"));
         Assert.That(Scalar(container["ports"][0]["containerPort"]), Is.EqualTo("8080"));

@@ -128,6 +128,39 @@ public sealed class HealthTests
     }
 
     [Test]
+    [NonParallelizable]
+    public async Task SelfCheck_KeepsFailing_StopsTheApplicationWithExitCode3()
+    {
+        using var factory = await new ConnectorApiFactory().StartAsync();   // no scheduler: the self-check fails
+        var lifetime = new StoppingLifetime();
+        var monitor = new SelfCheckMonitor(factory.Services, lifetime,
+            Microsoft.Extensions.Options.Options.Create(new HealthOptions { SelfCheckIntervalSeconds = 1, SelfCheckFailures = 2 }),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<SelfCheckMonitor>.Instance);
+        try
+        {
+            await monitor.StartAsync(CancellationToken.None);
+            var stopped = await Task.WhenAny(lifetime.Stopped.Task, Task.Delay(TimeSpan.FromSeconds(15)));
+
+            Assert.That(stopped, Is.SameAs(lifetime.Stopped.Task), "the monitor asked the host to stop");
+            Assert.That(Environment.ExitCode, Is.EqualTo(SelfCheckMonitor.ExitCode));
+        }
+        finally
+        {
+            Environment.ExitCode = 0;
+            await monitor.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private sealed class StoppingLifetime : Microsoft.Extensions.Hosting.IHostApplicationLifetime
+    {
+        public TaskCompletionSource Stopped { get; } = new();
+        public CancellationToken ApplicationStarted => CancellationToken.None;
+        public CancellationToken ApplicationStopping => CancellationToken.None;
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+        public void StopApplication() => Stopped.TrySetResult();
+    }
+
+    [Test]
     public async Task SelfCheck_WiseTimeDown_NotCountedAsFailure()
     {
         using var factory = await new ConnectorApiFactory(new() { ["API_KEY"] = "key" }, withScheduler: true).StartAsync();

@@ -26,7 +26,7 @@ public sealed class OpsApiTests
     public async Task Trigger_KnownJob_202AndLastRunShowsOutcome()
     {
         using var factory = await new ConnectorApiFactory(withScheduler: true).StartAsync();
-        using var client = factory.CreateClient();
+        using var client = DashboardClient(factory);
 
         var response = await client.PostAsync("/ops/api/jobs/activity-type-sync/trigger", null);
         JsonNode? lastRun = null;
@@ -47,7 +47,7 @@ public sealed class OpsApiTests
     public async Task Trigger_UnknownJob_404NamingTheJobs()
     {
         using var factory = await new ConnectorApiFactory(withScheduler: true).StartAsync();
-        using var client = factory.CreateClient();
+        using var client = DashboardClient(factory);
 
         var response = await client.PostAsync("/ops/api/jobs/make-coffee/trigger", null);
 
@@ -59,7 +59,7 @@ public sealed class OpsApiTests
     public async Task PauseAndResume_Job_PausedFlagFollows()
     {
         using var factory = await new ConnectorApiFactory(withScheduler: true).StartAsync();
-        using var client = factory.CreateClient();
+        using var client = DashboardClient(factory);
 
         await client.PostAsync("/ops/api/jobs/tag-refresh/pause", null);
         var paused = await PausedAsync(client, "tag-refresh");
@@ -87,6 +87,26 @@ public sealed class OpsApiTests
         Assert.That(all, Has.Count.EqualTo(2));
         Assert.That(found.Select(p => p!["userName"]!.GetValue<string>()), Is.EqualTo(new[] { "anders.karlsson@example.com" }));
         Assert.That(found[0]!["status"]!.GetValue<string>(), Is.EqualTo("Posted"));
+    }
+
+    [Test]
+    public async Task Trigger_WithoutTheDashboardHeader_403AndNothingRuns()
+    {
+        using var factory = await new ConnectorApiFactory(withScheduler: true).StartAsync();
+        using var client = factory.CreateClient();
+
+        var response = await client.PostAsync("/ops/api/jobs/tag-sync/trigger", null);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("X-Requested-By"));
+        Assert.That(factory.WiseTime.Calls, Is.Empty);
+    }
+
+    private static HttpClient DashboardClient(ConnectorApiFactory factory)
+    {
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add(Api.Security.OpsAccessMiddleware.RequestedByHeader, "test");
+        return client;
     }
 
     private static async Task<bool> PausedAsync(HttpClient client, string id) =>
@@ -151,11 +171,13 @@ public sealed class OpsAccessTests
         Assert.That(string.Join('\n', factory.Logs.Entries), Does.Not.Contain(Password));
     }
 
-    [TestCase("203.0.113.7", 403)]
-    [TestCase("10.1.2.3", 403)]
-    [TestCase("127.0.0.1", 200)]
-    [TestCase("::1", 200)]
-    public async Task Invoke_NoCredentialsConfigured_OnlyLoopbackServed(string remote, int expected)
+    [TestCase("203.0.113.7", null, 403)]
+    [TestCase("10.1.2.3", null, 403)]
+    [TestCase("127.0.0.1", null, 200)]
+    [TestCase("::1", null, 200)]
+    [TestCase("127.0.0.1", "X-Forwarded-For", 403)]
+    [TestCase("127.0.0.1", "Forwarded", 403)]
+    public async Task Invoke_NoCredentialsConfigured_OnlyLoopbackServed(string remote, string? proxyHeader, int expected)
     {
         var middleware = new Api.Security.OpsAccessMiddleware(
             context => { context.Response.StatusCode = 200; return Task.CompletedTask; },
@@ -163,7 +185,12 @@ public sealed class OpsAccessTests
             Microsoft.Extensions.Logging.Abstractions.NullLogger<Api.Security.OpsAccessMiddleware>.Instance);
         var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
         context.Connection.RemoteIpAddress = IPAddress.Parse(remote);
+        context.Request.Method = "GET";
         context.Request.Path = "/ops/api/jobs";
+        if (proxyHeader is not null)
+        {
+            context.Request.Headers[proxyHeader] = "for=203.0.113.7";
+        }
 
         await middleware.InvokeAsync(context);
 

@@ -95,6 +95,20 @@ public sealed class LongPollTests
     }
 
     [Test]
+    public async Task RunCycle_WiseTimeRefusesAStatusForGood_GivenUpSoOthersAreNotBlocked()
+    {
+        var group = Fixtures.Example();
+        _harness.WiseTime.Fetches.Enqueue([group]);
+        _harness.WiseTime.BeforeCall = op => op == "postedtime/status"
+            ? throw new WiseTimeApiException(WiseTimeErrorCategory.Permanent, "WiseTime answered 400 to postedtime/status")
+            : Task.CompletedTask;
+
+        await _fetcher.RunCycleAsync(CancellationToken.None);
+
+        Assert.That((await _harness.LedgerAsync(group.GroupId!))!.StatusReportedAt, Is.Not.Null);
+    }
+
+    [Test]
     public async Task RunCycle_FetchFails_NothingPostedAndTheErrorSurfaces()
     {
         _harness.WiseTime.BeforeCall = op => op == "postedtime"
