@@ -46,9 +46,11 @@ public sealed class SqliteTimePoster(PatrawinConnectionString connectionString, 
         SELECT 1 FROM FAKTURATEXTNR_15 WHERE Fakturatextnr = $code AND Inaktiv = 0 LIMIT 1
         """;
 
+    // The Id is given explicitly (inside the write transaction), so that a hand-made file whose Id column is declared
+    // "int PRIMARY KEY" (not SQLite's auto-numbered "INTEGER PRIMARY KEY") works too.
     private const string InsertSql = """
-        INSERT INTO PENDING_TIME_335 (User_Id, Arendenr, Kundnr, StartTimeUtc, Minutes, Fakturatextnr, Text, Imported, ImportStatus, Created)
-        VALUES ($userId, $case, $client, $start, $minutes, $code, $text, NULL, 0, $created)
+        INSERT INTO PENDING_TIME_335 (Id, User_Id, Arendenr, Kundnr, StartTimeUtc, Minutes, Fakturatextnr, Text, Imported, ImportStatus, Created)
+        VALUES ((SELECT COALESCE(MAX(Id), 0) + 1 FROM PENDING_TIME_335), $userId, $case, $client, $start, $minutes, $code, $text, NULL, 0, $created)
         RETURNING Id
         """;
 

@@ -106,6 +106,42 @@ public sealed class SqliteTimePosterTests
     }
 
     [Test]
+    public async Task PostAsync_HandMadeFileWithPlainIntIds_InsertsWithIncreasingIds()
+    {
+        using var directory = new TempDirectory();
+        var file = directory.File("hand-made.db");
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file}"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE CREDIT_LEVEL_334 (Creditcode nvarchar(1) NOT NULL PRIMARY KEY, Creditdescription nvarchar(50), Type int NOT NULL);
+                CREATE TABLE KUND_24 (Kundnr nvarchar(7) NOT NULL PRIMARY KEY, Kortnamnkund nvarchar(50) NOT NULL, Skapatdat datetime, Kreditjn nvarchar(1), Inaktivjn int);
+                CREATE TABLE ARENDE_1 (Arendenr nvarchar(50) NOT NULL PRIMARY KEY, Slagord nvarchar(250), Skapatdat smalldatetime);
+                CREATE TABLE KUND_ARENDE_25 (Id int NOT NULL PRIMARY KEY, Kundtyp smallint NOT NULL, Arendenr nvarchar(50) NOT NULL, Kundnr nvarchar(7) NOT NULL, Part smallint NOT NULL);
+                CREATE TABLE BEHORIG_50 (Id int NOT NULL PRIMARY KEY, Username nvarchar(6) NOT NULL, Namn nvarchar(40), Email nvarchar(255), Isactive bit NOT NULL);
+                CREATE TABLE FAKTURATEXTNR_15 (Fakturatextnr smallint NOT NULL, Inaktiv int, Beskrivning text);
+                CREATE TABLE PENDING_TIME_335 (Id int NOT NULL PRIMARY KEY, User_Id int NOT NULL, Arendenr nvarchar(50), Kundnr nvarchar(7) NOT NULL,
+                    StartTimeUtc datetime2 NOT NULL, Minutes int NOT NULL, Fakturatextnr smallint NOT NULL, Text text, Imported datetime2,
+                    ImportStatus int NOT NULL DEFAULT 0, Created datetime2 NOT NULL);
+                INSERT INTO CREDIT_LEVEL_334 VALUES ('A', 'Normal', 0);
+                INSERT INTO KUND_24 VALUES ('K1', 'Client', '2024-01-01 00:00:00', 'A', 0);
+                INSERT INTO BEHORIG_50 VALUES (7, 'JSM', 'Jane', 'jane@example.com', 1);
+                INSERT INTO FAKTURATEXTNR_15 VALUES (120, 0, 'Drafting');
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+        var patrawin = new PatrawinConnectionString($"Data Source={file}");
+        using var poster = new SqliteTimePoster(patrawin, Microsoft.Extensions.Options.Options.Create(new PatrawinOptions { ConnectionString = patrawin.Value, Provider = PatrawinProvider.Sqlite }), TimeProvider.System);
+
+        var first = await poster.PostAsync([Entry("K1")], CancellationToken.None);
+        var second = await poster.PostAsync([Entry("K1")], CancellationToken.None);
+
+        Assert.That(first, Is.EqualTo(new PostTimeResult.Inserted([1])).Using<PostTimeResult>(SameIds));
+        Assert.That(second, Is.EqualTo(new PostTimeResult.Inserted([2])).Using<PostTimeResult>(SameIds));
+    }
+
+    [Test]
     public async Task PostAsync_ConcurrentGroupsFromTwoPosters_AllInsertedDespiteWriterContention()
     {
         // A second poster has its own gate, like a second process on the same file: SQLite's own locking must hold.
