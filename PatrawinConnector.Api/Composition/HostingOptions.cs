@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using PatrawinConnector.Domain;
 
 namespace PatrawinConnector.Api.Composition;
 
@@ -34,8 +35,10 @@ public sealed class HostingOptions
 
 internal sealed class HostingOptionsValidator : IValidateOptions<HostingOptions>
 {
-    public ValidateOptionsResult Validate(string? name, HostingOptions options) =>
-        options.WebhookPort is >= 1 and <= 65535
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail($"WEBHOOK_PORT must be between 1 and 65535, not {options.WebhookPort}. Example: WEBHOOK_PORT=8080");
+    public ValidateOptionsResult Validate(string? name, HostingOptions options)
+    {
+        var failures = new List<string>();
+        SettingChecks.InRange(failures, "WEBHOOK_PORT", options.WebhookPort, 1, 65535, 8080);
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
 }

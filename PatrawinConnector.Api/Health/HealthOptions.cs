@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using PatrawinConnector.Domain;
 
 namespace PatrawinConnector.Api.Health;
 
@@ -22,18 +23,9 @@ internal sealed class HealthOptionsValidator : IValidateOptions<HealthOptions>
     public ValidateOptionsResult Validate(string? name, HealthOptions options)
     {
         var failures = new List<string>();
-        if (options.PendingTimeMinutes is < 1 or > 10080)
-        {
-            failures.Add($"HEALTH_CHECK_INTERVAL must be between 1 and 10080 minutes, not {options.PendingTimeMinutes}. Example: HEALTH_CHECK_INTERVAL=5");
-        }
-        if (options.SelfCheckIntervalSeconds is < 1 or > 3600)
-        {
-            failures.Add($"HEALTH_SELF_CHECK_INTERVAL_SECONDS must be between 1 and 3600, not {options.SelfCheckIntervalSeconds}. Example: HEALTH_SELF_CHECK_INTERVAL_SECONDS=60");
-        }
-        if (options.SelfCheckFailures is < 0 or > 100)
-        {
-            failures.Add($"HEALTH_SELF_CHECK_FAILURES must be between 0 and 100, not {options.SelfCheckFailures}. Example: HEALTH_SELF_CHECK_FAILURES=3");
-        }
+        SettingChecks.InRange(failures, "HEALTH_CHECK_INTERVAL", options.PendingTimeMinutes, 1, 10080, 5, " minutes");
+        SettingChecks.InRange(failures, "HEALTH_SELF_CHECK_INTERVAL_SECONDS", options.SelfCheckIntervalSeconds, 1, 3600, 60);
+        SettingChecks.InRange(failures, "HEALTH_SELF_CHECK_FAILURES", options.SelfCheckFailures, 0, 100, 3);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using PatrawinConnector.Domain;
 
 namespace PatrawinConnector.Api.Logging;
 
@@ -53,10 +54,7 @@ internal sealed class CloudWatchOptionsValidator : IValidateOptions<CloudWatchOp
         {
             failures.Add($"CLOUDWATCH_ENDPOINT '{endpoint}' is not a URL. Example: CLOUDWATCH_ENDPOINT=https://logs.eu-west-1.amazonaws.com/");
         }
-        if (options.QueueCapacity is < 100 or > 1_000_000)
-        {
-            failures.Add($"CLOUDWATCH_QUEUE_CAPACITY must be between 100 and 1000000, not {options.QueueCapacity}. Example: CLOUDWATCH_QUEUE_CAPACITY=10000");
-        }
+        SettingChecks.InRange(failures, "CLOUDWATCH_QUEUE_CAPACITY", options.QueueCapacity, 100, 1_000_000, 10_000);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -25,14 +25,8 @@ internal sealed class ActivityTypeOptionsValidator : IValidateOptions<ActivityTy
     public ValidateOptionsResult Validate(string? name, ActivityTypeOptions options)
     {
         var failures = new List<string>();
-        if (options.SyncIntervalMinutes is < 1 or > 1440)
-        {
-            failures.Add($"ACTIVITY_TYPE_SYNC_INTERVAL_MIN must be between 1 and 1440, not {options.SyncIntervalMinutes}. Example: ACTIVITY_TYPE_SYNC_INTERVAL_MIN=5");
-        }
-        if (options.BatchSize is < 1 or > 2000)
-        {
-            failures.Add($"ACTIVITY_TYPE_BATCH_SIZE must be between 1 and 2000 (the API's limit), not {options.BatchSize}. Example: ACTIVITY_TYPE_BATCH_SIZE=500");
-        }
+        SettingChecks.InRange(failures, "ACTIVITY_TYPE_SYNC_INTERVAL_MIN", options.SyncIntervalMinutes, 1, 1440, 5);
+        SettingChecks.InRange(failures, "ACTIVITY_TYPE_BATCH_SIZE", options.BatchSize, 1, 2000, 500, " (the API's limit)");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -52,11 +52,7 @@ internal sealed class PatrawinOptionsValidator : IValidateOptions<PatrawinOption
             failures.Add($"TIMEZONE '{options.TimeZone}' is not a known IANA time zone. Example: TIMEZONE=Europe/Stockholm");
         }
 
-        if (options.CommandTimeoutSeconds is < 1 or > 600)
-        {
-            failures.Add($"PATRAWIN_COMMAND_TIMEOUT_SECONDS must be between 1 and 600, not {options.CommandTimeoutSeconds}. " +
-                         "Example: PATRAWIN_COMMAND_TIMEOUT_SECONDS=20");
-        }
+        SettingChecks.InRange(failures, "PATRAWIN_COMMAND_TIMEOUT_SECONDS", options.CommandTimeoutSeconds, 1, 600, 20);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

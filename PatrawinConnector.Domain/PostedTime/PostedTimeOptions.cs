@@ -31,10 +31,7 @@ internal sealed class PostedTimeOptionsValidator : IValidateOptions<PostedTimeOp
     public ValidateOptionsResult Validate(string? name, PostedTimeOptions options)
     {
         var failures = new List<string>();
-        if (options.LongPollBatchSize is < 1 or > 25)
-        {
-            failures.Add($"LONG_POLL_BATCH_SIZE must be between 1 and 25, not {options.LongPollBatchSize}. Example: LONG_POLL_BATCH_SIZE=25");
-        }
+        SettingChecks.InRange(failures, "LONG_POLL_BATCH_SIZE", options.LongPollBatchSize, 1, 25, 25);
         if (options.CallerKey is { Length: > 0 and < 8 })
         {
             failures.Add("CALLER_KEY is shorter than 8 characters, too easy to guess. Example: CALLER_KEY=<a random string of 20 or more characters>");

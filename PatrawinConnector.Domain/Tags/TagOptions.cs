@@ -43,22 +43,10 @@ internal sealed class TagOptionsValidator : IValidateOptions<TagOptions>
         {
             failures.Add($"TAG_UPSERT_PATH '{options.TagUpsertPath}' must start and end with '/'. Example: TAG_UPSERT_PATH=/Patrawin/ (or / for the root folder)");
         }
-        if (options.TagUpsertBatchSize is < 1 or > 2000)
-        {
-            failures.Add($"TAG_UPSERT_BATCH_SIZE must be between 1 and 2000 (the API's limit), not {options.TagUpsertBatchSize}. Example: TAG_UPSERT_BATCH_SIZE=500");
-        }
-        if (options.TagSyncIntervalMinutes is < 1 or > 1440)
-        {
-            failures.Add($"TAG_SYNC_INTERVAL_MIN must be between 1 and 1440, not {options.TagSyncIntervalMinutes}. Example: TAG_SYNC_INTERVAL_MIN=1");
-        }
-        if (options.TagRefreshIntervalMinutes is < 1 or > 20160)
-        {
-            failures.Add($"TAG_SYNC_SLOW_LOOP_INTERVAL_MIN must be between 1 and 20160 (14 days), not {options.TagRefreshIntervalMinutes}. Example: TAG_SYNC_SLOW_LOOP_INTERVAL_MIN=5");
-        }
-        if (options.TagUpsertConcurrency is < 1 or > 32)
-        {
-            failures.Add($"TAG_UPSERT_CONCURRENCY must be between 1 and 32, not {options.TagUpsertConcurrency}. Example: TAG_UPSERT_CONCURRENCY=4");
-        }
+        SettingChecks.InRange(failures, "TAG_UPSERT_BATCH_SIZE", options.TagUpsertBatchSize, 1, 2000, 500, " (the API's limit)");
+        SettingChecks.InRange(failures, "TAG_SYNC_INTERVAL_MIN", options.TagSyncIntervalMinutes, 1, 1440, 1);
+        SettingChecks.InRange(failures, "TAG_SYNC_SLOW_LOOP_INTERVAL_MIN", options.TagRefreshIntervalMinutes, 1, 20160, 5, " (14 days)");
+        SettingChecks.InRange(failures, "TAG_UPSERT_CONCURRENCY", options.TagUpsertConcurrency, 1, 32, 4);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -35,14 +35,8 @@ internal sealed class WiseTimeOptionsValidator : IValidateOptions<WiseTimeOption
         {
             failures.Add($"WISETIME_API_URL '{options.BaseUrl}' is not an http(s) URL. Example: WISETIME_API_URL=https://wisetime.com/connect/api");
         }
-        if (options.TimeoutSeconds is < 1 or > 600)
-        {
-            failures.Add($"WISETIME_TIMEOUT_SECONDS must be between 1 and 600, not {options.TimeoutSeconds}. Example: WISETIME_TIMEOUT_SECONDS=30");
-        }
-        if (options.MaxRetries is < 0 or > 10)
-        {
-            failures.Add($"WISETIME_MAX_RETRIES must be between 0 and 10, not {options.MaxRetries}. Example: WISETIME_MAX_RETRIES=3");
-        }
+        SettingChecks.InRange(failures, "WISETIME_TIMEOUT_SECONDS", options.TimeoutSeconds, 1, 600, 30);
+        SettingChecks.InRange(failures, "WISETIME_MAX_RETRIES", options.MaxRetries, 0, 10, 3);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -1,7 +1,8 @@
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
+
+using PatrawinConnector.Tests.Support;
 
 namespace PatrawinConnector.Tests.Composition;
 
@@ -23,7 +24,7 @@ public sealed class ConfigurationDocsTests
             .Select(p => p.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name)
             .OfType<string>()
             .ToList();
-        var docs = File.ReadAllText(RepositoryFile("docs/configuration.md"));
+        var docs = File.ReadAllText(RepositoryFiles.Path("docs/configuration.md"));
         var documented = Regex.Matches(docs, @"^\| `([A-Z0-9_]+)`(?:, `([A-Z0-9_]+)`)*(?:, `([A-Z0-9_]+)`)?", RegexOptions.Multiline)
             .SelectMany(m => m.Groups.Cast<Group>().Skip(1).SelectMany(g => g.Captures.Select(c => c.Value)))
             .Where(v => v.Length > 0)
@@ -50,15 +51,5 @@ public sealed class ConfigurationDocsTests
             .Select(p => p.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name).OfType<string>().ToHashSet();
 
         Assert.That(contract.Where(name => !inCode.Contains(name)), Is.Empty);
-    }
-
-    private static string RepositoryFile(string relative, [CallerFilePath] string caller = "")
-    {
-        var directory = new DirectoryInfo(Path.GetDirectoryName(caller)!);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "PatrawinConnector.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return Path.Combine(directory!.FullName, relative);
     }
 }

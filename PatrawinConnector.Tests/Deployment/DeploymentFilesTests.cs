@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using PatrawinConnector.Api.Health;
 using PatrawinConnector.Tests.Support;
@@ -17,7 +16,7 @@ public sealed class DeploymentFilesTests
     [Test]
     public void Dockerfile_MultiStageNonRootWithVolumeAndHealthcheck()
     {
-        var dockerfile = File.ReadAllText(RepositoryFile("docker/Dockerfile"));
+        var dockerfile = File.ReadAllText(RepositoryFiles.Path("docker/Dockerfile"));
 
         Assert.That(Regex.Matches(dockerfile, @"^FROM ", RegexOptions.Multiline), Has.Count.EqualTo(2));
         Assert.That(dockerfile, Does.Contain("dotnet publish PatrawinConnector.Api/PatrawinConnector.Api.csproj -c Release"));
@@ -46,9 +45,9 @@ public sealed class DeploymentFilesTests
     [Test]
     public void SecretAndComposeEnvironment_OnlyDocumentedSettings()
     {
-        var documented = File.ReadAllText(RepositoryFile("docs/configuration.md"));
+        var documented = File.ReadAllText(RepositoryFiles.Path("docs/configuration.md"));
         var secretKeys = ((YamlMappingNode)Yaml("docker/kubernetes/secret.yaml")["stringData"]).Children.Keys.Select(Scalar);
-        var exampleKeys = File.ReadAllLines(RepositoryFile("docker/connector.env.example"))
+        var exampleKeys = File.ReadAllLines(RepositoryFiles.Path("docker/connector.env.example"))
             .Select(l => l.TrimStart('#', ' ')).Where(l => l.Contains('=', StringComparison.Ordinal)).Select(l => l.Split('=')[0]);
 
         Assert.That(secretKeys.Concat(exampleKeys).Where(k => !documented.Contains($"`{k}`", StringComparison.Ordinal)), Is.Empty);
@@ -77,20 +76,10 @@ public sealed class DeploymentFilesTests
     private static YamlNode Yaml(string path)
     {
         var stream = new YamlStream();
-        using var reader = new StringReader(File.ReadAllText(RepositoryFile(path)));
+        using var reader = new StringReader(File.ReadAllText(RepositoryFiles.Path(path)));
         stream.Load(reader);
         return stream.Documents[0].RootNode;
     }
 
     private static string? Scalar(YamlNode node) => ((YamlScalarNode)node).Value;
-
-    private static string RepositoryFile(string relative, [CallerFilePath] string caller = "")
-    {
-        var directory = new DirectoryInfo(Path.GetDirectoryName(caller)!);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "PatrawinConnector.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return Path.Combine(directory?.FullName ?? throw new InvalidOperationException("no repository root"), relative);
-    }
 }

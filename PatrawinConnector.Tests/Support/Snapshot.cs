@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace PatrawinConnector.Tests.Support;
 
 /// <summary>
@@ -8,9 +6,9 @@ namespace PatrawinConnector.Tests.Support;
 /// </summary>
 public static class Snapshot
 {
-    public static void Match(string name, string actual, [CallerFilePath] string callerFile = "")
+    public static void Match(string name, string actual)
     {
-        var directory = Path.Combine(FindProjectDirectory(callerFile), "Snapshots");
+        var directory = Path.Combine(RepositoryFiles.TestProject(), "Snapshots");
         var file = Path.Combine(directory, name);
         actual = actual.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd() + "\n";
         if (Environment.GetEnvironmentVariable("UPDATE_SNAPSHOTS") == "1")
@@ -22,15 +20,5 @@ public static class Snapshot
 
         Assert.That(File.Exists(file), Is.True, $"Snapshot {name} is missing; run the tests with UPDATE_SNAPSHOTS=1 to create it.");
         Assert.That(actual, Is.EqualTo(File.ReadAllText(file)), $"Snapshot {name} differs; if the change is intended, run with UPDATE_SNAPSHOTS=1.");
-    }
-
-    private static string FindProjectDirectory(string callerFile)
-    {
-        var directory = new DirectoryInfo(Path.GetDirectoryName(callerFile)!);
-        while (directory is not null && !directory.EnumerateFiles("*.csproj").Any())
-        {
-            directory = directory.Parent;
-        }
-        return directory?.FullName ?? throw new InvalidOperationException($"No project directory above {callerFile}");
     }
 }
