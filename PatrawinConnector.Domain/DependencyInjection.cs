@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PatrawinConnector.Domain.ActivityTypes;
+using PatrawinConnector.Domain.ExternalHours;
 using PatrawinConnector.Domain.Patrawin;
 using PatrawinConnector.Domain.PostedTime;
 using PatrawinConnector.Domain.State;
@@ -101,6 +102,47 @@ public static class DependencyInjection
         services.AddScoped<TagRefreshService>();
         services.AddScoped<ActivityTypeQueries>();
         services.AddScoped<ActivityTypeSyncService>();
+
+        // External hours (Kimai → CiviCRM): clients configured only when their settings are there
+        services.AddSingleton<IValidateOptions<ExternalHoursOptions>, ExternalHoursOptionsValidator>();
+        services.AddHttpClient<KimaiClient>((sp, http) =>
+            {
+                var hours = sp.GetRequiredService<IOptions<ExternalHoursOptions>>().Value;
+                http.Timeout = Timeout.InfiniteTimeSpan;   // the pipeline times each attempt
+                if (hours.KimaiUrl is { Length: > 0 } url)
+                {
+                    http.BaseAddress = new Uri(url.TrimEnd('/') + "/api/");
+                }
+                if (hours.KimaiApiToken is { Length: > 0 } token)
+                {
+                    http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+                }
+                else if (hours.KimaiApiUser is { Length: > 0 } user)
+                {
+                    http.DefaultRequestHeaders.Add("X-AUTH-USER", user);
+                    http.DefaultRequestHeaders.Add("X-AUTH-TOKEN", hours.KimaiApiPassword);
+                }
+            })
+            .AddHttpMessageHandler(sp => new ResilienceHandler(sp.GetRequiredService<Polly.ResiliencePipeline<HttpResponseMessage>>()));
+        services.AddHttpClient<CiviCrmClient>((sp, http) =>
+        {
+            // No automatic retry: Activity.create is not idempotent. A run that fails is repeated by the next one,
+            // which finds an unanswered create by its subject.
+            var hours = sp.GetRequiredService<IOptions<ExternalHoursOptions>>().Value;
+            http.Timeout = TimeSpan.FromSeconds(30);
+            if (hours.CivicrmApi4Url is { Length: > 0 } url)
+            {
+                http.BaseAddress = new Uri(url.TrimEnd('/') + "/");
+            }
+            http.DefaultRequestHeaders.Add("X-Civi-Auth", $"Bearer {hours.CivicrmApiKey}");
+            http.DefaultRequestHeaders.Add("X-Requested-With", "XMLHttpRequest");
+            if (hours.CivicrmSiteKey is { Length: > 0 } siteKey)
+            {
+                http.DefaultRequestHeaders.Add("X-Civi-Key", siteKey);
+            }
+        });
+        services.AddScoped<ExternalHoursSyncService>();
+        services.AddScoped<ExternalHoursMappingService>();
         return builder;
     }
 }

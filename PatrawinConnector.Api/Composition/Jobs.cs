@@ -1,5 +1,6 @@
 using PatrawinConnector.Api.Jobs;
 using PatrawinConnector.Domain.ActivityTypes;
+using PatrawinConnector.Domain.ExternalHours;
 using PatrawinConnector.Domain.State;
 using PatrawinConnector.Domain.Tags;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,7 @@ public static class Jobs
         var tags = configuration.Get<TagOptions>() ?? new TagOptions();
         var activityTypes = configuration.Get<ActivityTypeOptions>() ?? new ActivityTypeOptions();
         var store = configuration.Get<JobStoreOptions>() ?? new JobStoreOptions();
+        var hours = configuration.Get<ExternalHoursOptions>() ?? new ExternalHoursOptions();
         var dataDir = (configuration.Get<StateOptions>() ?? new StateOptions()).FullDataDir;
 
         builder.Services.AddQuartz(quartz =>
@@ -51,6 +53,7 @@ public static class Jobs
             Recurring<TagRefreshJob>(quartz, TagRefreshJob.Key, tags.TagScan == Switch.Enabled, tags.TagRefreshIntervalMinutes);
             Recurring<ActivityTypeSyncJob>(quartz, ActivityTypeSyncJob.Key,
                 activityTypes.ActivityTypeScan == Switch.Enabled, activityTypes.SyncIntervalMinutes);
+            Recurring<ExternalHoursSyncJob>(quartz, ExternalHoursSyncJob.Key, hours.Enabled, hours.IntervalMinutes);
             quartz.AddJobListener<JobRunListener>();
         });
         builder.Services.AddQuartzHostedService(hosted => hosted.WaitForJobsToComplete = true);
@@ -77,8 +80,12 @@ public static class Jobs
         }
     }
 
-    internal static IEnumerable<JobKey> Disabled(TagOptions tags, ActivityTypeOptions activityTypes)
+    internal static IEnumerable<JobKey> Disabled(TagOptions tags, ActivityTypeOptions activityTypes, ExternalHoursOptions hours)
     {
+        if (!hours.Enabled)
+        {
+            yield return ExternalHoursSyncJob.Key;
+        }
         if (tags.TagScan == Switch.Disabled)
         {
             yield return TagSyncJob.Key;
@@ -96,11 +103,12 @@ internal sealed class DisabledJobTriggers(
     ISchedulerFactory schedulers,
     IOptions<TagOptions> tags,
     IOptions<ActivityTypeOptions> activityTypes,
+    IOptions<ExternalHoursOptions> hours,
     ILogger<DisabledJobTriggers> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var disabled = Jobs.Disabled(tags.Value, activityTypes.Value).ToList();
+        var disabled = Jobs.Disabled(tags.Value, activityTypes.Value, hours.Value).ToList();
         if (disabled.Count == 0)
         {
             return;

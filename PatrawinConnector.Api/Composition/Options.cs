@@ -5,6 +5,7 @@ using PatrawinConnector.Api.Health;
 using PatrawinConnector.Api.Logging;
 using PatrawinConnector.Api.Ops;
 using PatrawinConnector.Domain.ActivityTypes;
+using PatrawinConnector.Domain.ExternalHours;
 using PatrawinConnector.Domain.Patrawin;
 using PatrawinConnector.Domain.PostedTime;
 using PatrawinConnector.Domain.State;
@@ -36,6 +37,7 @@ public static class Options
         Normalise<HealthOptions>(configuration, overrides, problems);
         Normalise<OpsOptions>(configuration, overrides, problems);
         Normalise<CloudWatchOptions>(configuration, overrides, problems);
+        Normalise<ExternalHoursOptions>(configuration, overrides, problems);
         if (problems.Count > 0)
         {
             throw new ConnectorConfigurationException(problems);
@@ -56,6 +58,7 @@ public static class Options
         Bind<HealthOptions>(services, configuration);
         Bind<OpsOptions>(services, configuration);
         Bind<CloudWatchOptions>(services, configuration);
+        Bind<ExternalHoursOptions>(services, configuration);
         services.AddSingleton<IValidateOptions<CloudWatchOptions>, CloudWatchOptionsValidator>();
         return builder;
     }

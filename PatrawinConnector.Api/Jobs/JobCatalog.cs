@@ -12,6 +12,7 @@ public static class JobCatalog
         new(TagSyncJob.Key, "New Patrawin cases, then new clients, as WiseTime tags"),
         new(TagRefreshJob.Key, "Slow refresh of every tag; blocked clients' tags deleted"),
         new(ActivityTypeSyncJob.Key, "Patrawin activity codes as WiseTime activity types"),
+        new(ExternalHoursSyncJob.Key, "Kimai timesheet entries as CiviCRM \"Service Hours\" activities"),
     ];
 
     public static Entry? Find(string id) => All.FirstOrDefault(j => j.Key.Name == id);

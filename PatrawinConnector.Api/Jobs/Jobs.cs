@@ -1,4 +1,5 @@
 using PatrawinConnector.Domain.ActivityTypes;
+using PatrawinConnector.Domain.ExternalHours;
 using PatrawinConnector.Domain.Tags;
 using Quartz;
 
@@ -30,6 +31,15 @@ public sealed class TagRefreshJob(TagRefreshService refresh) : IJob
 public sealed class ActivityTypeSyncJob(ActivityTypeSyncService sync) : IJob
 {
     public static readonly JobKey Key = new("activity-type-sync");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+        context.Result = await JobFailure.Wrap(() => sync.RunAsync(cancellationToken));
+}
+
+[DisallowConcurrentExecution]
+public sealed class ExternalHoursSyncJob(ExternalHoursSyncService sync) : IJob
+{
+    public static readonly JobKey Key = new("external-hours-sync");
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
         context.Result = await JobFailure.Wrap(() => sync.RunAsync(cancellationToken));

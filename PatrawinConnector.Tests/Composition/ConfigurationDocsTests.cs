@@ -14,7 +14,7 @@ public sealed class ConfigurationDocsTests
         typeof(Api.Composition.HostingOptions), typeof(Domain.State.StateOptions), typeof(Domain.Patrawin.PatrawinOptions),
         typeof(Domain.WiseTime.WiseTimeOptions), typeof(Domain.Tags.TagOptions), typeof(Domain.PostedTime.PostedTimeOptions),
         typeof(Domain.ActivityTypes.ActivityTypeOptions), typeof(Api.Composition.JobStoreOptions), typeof(Api.Health.HealthOptions),
-        typeof(Api.Ops.OpsOptions), typeof(Api.Logging.CloudWatchOptions),
+        typeof(Api.Ops.OpsOptions), typeof(Api.Logging.CloudWatchOptions), typeof(Domain.ExternalHours.ExternalHoursOptions),
     ];
 
     [Test]

@@ -16,9 +16,10 @@ public sealed class OpsApiTests
 
         var jobs = JsonNode.Parse(await client.GetStringAsync("/ops/api/jobs"))!.AsArray();
 
-        Assert.That(jobs.Select(j => j!["id"]!.GetValue<string>()), Is.EqualTo(new[] { "tag-sync", "tag-refresh", "activity-type-sync" }));
+        Assert.That(jobs.Select(j => j!["id"]!.GetValue<string>()), Is.EqualTo(new[] { "tag-sync", "tag-refresh", "activity-type-sync", "external-hours-sync" }));
         Assert.That(jobs.Select(j => j!["paused"]!.GetValue<bool>()), Has.All.False);
-        Assert.That(jobs.Select(j => j!["nextRunAt"]), Has.All.Not.Null);
+        Assert.That(jobs.Take(3).Select(j => j!["nextRunAt"]), Has.All.Not.Null);
+        Assert.That(jobs[3]!["nextRunAt"], Is.Null, "external hours are not configured: no schedule");
         Assert.That(jobs.Select(j => j!["lastRun"]), Has.All.Null);
     }
 

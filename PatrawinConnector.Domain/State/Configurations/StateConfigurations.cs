@@ -65,3 +65,43 @@ internal sealed class JobRunConfiguration : IEntityTypeConfiguration<JobRun>
         builder.HasIndex(r => new { r.JobId, r.StartedAt });
     }
 }
+
+internal sealed class ExternalHoursMappingConfiguration : IEntityTypeConfiguration<ExternalHoursMapping>
+{
+    public void Configure(EntityTypeBuilder<ExternalHoursMapping> builder)
+    {
+        builder.ToTable("ExternalHoursMappings");
+        builder.HasKey(m => m.KimaiProjectId);
+        builder.Property(m => m.KimaiProjectId).ValueGeneratedNever();
+        builder.Property(m => m.ProjectName).HasMaxLength(500);
+        builder.Property(m => m.CustomerName).HasMaxLength(500);
+        builder.Property(m => m.OrganisationName).HasMaxLength(500);
+    }
+}
+
+internal sealed class ExternalHoursEntryConfiguration : IEntityTypeConfiguration<ExternalHoursEntry>
+{
+    public void Configure(EntityTypeBuilder<ExternalHoursEntry> builder)
+    {
+        builder.ToTable("ExternalHoursEntries");
+        builder.HasKey(e => e.KimaiTimesheetId);
+        builder.Property(e => e.KimaiTimesheetId).ValueGeneratedNever();
+        builder.Property(e => e.State).HasConversion<string>().HasMaxLength(20);
+        builder.Property(e => e.Fingerprint).HasMaxLength(64);
+        builder.Property(e => e.LastError).HasMaxLength(4000);
+        builder.HasIndex(e => e.CivicrmActivityId).IsUnique().HasFilter("CivicrmActivityId IS NOT NULL");
+        builder.HasIndex(e => e.BeginUtc);
+        builder.HasIndex(e => new { e.State, e.NextAttemptAt });
+        builder.HasIndex(e => e.KimaiProjectId);
+    }
+}
+
+internal sealed class ExternalHoursSyncStateConfiguration : IEntityTypeConfiguration<ExternalHoursSyncState>
+{
+    public void Configure(EntityTypeBuilder<ExternalHoursSyncState> builder)
+    {
+        builder.ToTable("ExternalHoursSync");
+        builder.HasKey(s => s.Id);
+        builder.Property(s => s.Id).ValueGeneratedNever();
+    }
+}

@@ -38,6 +38,122 @@ namespace PatrawinConnector.Domain.State.Migrations
                     b.ToTable("ActivityTypeSync", (string)null);
                 });
 
+            modelBuilder.Entity("PatrawinConnector.Domain.State.ExternalHoursEntry", b =>
+                {
+                    b.Property<int>("KimaiTimesheetId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("BeginUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("CivicrmActivityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("CivicrmContactId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Fingerprint")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("KimaiProjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastSyncedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("NextAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Snapshot")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("KimaiTimesheetId");
+
+                    b.HasIndex("BeginUtc");
+
+                    b.HasIndex("CivicrmActivityId")
+                        .IsUnique()
+                        .HasFilter("CivicrmActivityId IS NOT NULL");
+
+                    b.HasIndex("KimaiProjectId");
+
+                    b.HasIndex("State", "NextAttemptAt");
+
+                    b.ToTable("ExternalHoursEntries", (string)null);
+                });
+
+            modelBuilder.Entity("PatrawinConnector.Domain.State.ExternalHoursMapping", b =>
+                {
+                    b.Property<int>("KimaiProjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CivicrmContactId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CustomerName")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("NeedsApply")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OrganisationName")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProjectName")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("KimaiProjectId");
+
+                    b.ToTable("ExternalHoursMappings", (string)null);
+                });
+
+            modelBuilder.Entity("PatrawinConnector.Domain.State.ExternalHoursSyncState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ActivityTypeValue")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("CursorUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastFullReconcileAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastWindowReconcileAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SyncFromUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ExternalHoursSync", (string)null);
+                });
+
             modelBuilder.Entity("PatrawinConnector.Domain.State.JobRun", b =>
                 {
                     b.Property<long>("Id")

@@ -1,0 +1,438 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PatrawinConnector.Domain.Patrawin;
+using PatrawinConnector.Domain.State;
+
+namespace PatrawinConnector.Domain.ExternalHours;
+
+/// <summary>What one external-hours-sync run did.</summary>
+public sealed class ExternalHoursRunSummary
+{
+    private int _created, _updated, _unchanged, _deleted, _running, _unmapped;
+    public int Fetched { get; set; }
+    public int Created => _created;
+    public int Updated => _updated;
+    public int Unchanged => _unchanged;
+    public int Deleted => _deleted;
+    public int Running => _running;
+    public int Unmapped => _unmapped;
+    public ConcurrentBag<int> Failed { get; } = [];
+    public ConcurrentQueue<string> Warnings { get; } = new();
+
+    public void Count(ApplyResult result)
+    {
+        _ = result switch
+        {
+            ApplyResult.Created => Interlocked.Increment(ref _created),
+            ApplyResult.Updated => Interlocked.Increment(ref _updated),
+            ApplyResult.Unchanged => Interlocked.Increment(ref _unchanged),
+            ApplyResult.Deleted => Interlocked.Increment(ref _deleted),
+            ApplyResult.Running => Interlocked.Increment(ref _running),
+            _ => Interlocked.Increment(ref _unmapped),
+        };
+    }
+
+    public override string ToString() =>
+        $"fetched {Fetched}: {Created} created, {Updated} updated, {Unchanged} unchanged, {Deleted} deleted, {Running} running, {Unmapped} unmapped, {Failed.Count} failed" +
+        (Failed.IsEmpty ? "" : $" (Kimai entries {string.Join(", ", Failed.Order())})") +
+        (Warnings.IsEmpty ? "" : "; " + string.Join("; ", Warnings));
+}
+
+public enum ApplyResult
+{
+    Created,
+    Updated,
+    Unchanged,
+    Deleted,
+    Running,
+    Unmapped,
+}
+
+/// <summary>
+/// external-hours-sync (external-hours.md e.3–e.6): Kimai timesheet entries mirrored into CiviCRM as "Service Hours"
+/// activities, additions, changes and deletions alike. Incremental by modification time with an overlap, plus window and
+/// daily full reconciliation for deletions Kimai cannot report, with a safety valve against mass deletion. The ledger makes
+/// every step idempotent: the activity's subject is its idempotency key, so a create whose answer was lost is adopted,
+/// never duplicated. An entry-level CiviCRM error parks that entry with back-off; an infrastructure failure fails the run
+/// and keeps the cursor.
+/// </summary>
+public sealed class ExternalHoursSyncService(
+    KimaiClient kimai,
+    CiviCrmClient civicrm,
+    IDbContextFactory<ConnectorStateDbContext> state,
+    StateWriteGate writeGate,
+    TimeProvider clock,
+    IOptions<ExternalHoursOptions> options,
+    IOptions<PatrawinOptions> patrawin,
+    ILogger<ExternalHoursSyncService> logger)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromHours(24);
+
+    private TimeZoneInfo CivicrmZone => TimeZoneInfo.FindSystemTimeZoneById(options.Value.CivicrmTimeZone is { Length: > 0 } zone ? zone : patrawin.Value.TimeZone);
+
+    public async Task<ExternalHoursRunSummary> RunAsync(CancellationToken ct)
+    {
+        var settings = options.Value;
+        var summary = new ExternalHoursRunSummary();
+
+        // 1. Preflight: both ends answer and accept the credentials, or the run fails before any write.
+        var me = await kimai.GetMeAsync(ct);
+        if (me.Roles is { } roles && !roles.Contains("ROLE_ADMIN") && !roles.Contains("ROLE_SUPER_ADMIN"))
+        {
+            summary.Warnings.Enqueue("the Kimai API user is not an administrator: other users' entries may be hidden");
+        }
+        var kimaiZone = me.Timezone is { Length: > 0 } tz && TimeZoneInfo.TryFindSystemTimeZoneById(tz, out var found) ? found : TimeZoneInfo.Utc;
+        var sync = await LoadSyncStateAsync(ct);
+        var typeValue = await civicrm.FindOrCreateActivityTypeAsync(settings.ActivityTypeName, settings.ActivityTypeLabel, ct);
+        var mappings = await LoadMappingsAsync(ct);
+
+        // 2–3. T0, then the incremental fetch (the first run back-fills from SYNC_FROM by start time).
+        var t0 = clock.GetUtcNow().UtcDateTime;
+        var syncFrom = sync.SyncFromUtc ?? SyncFrom(settings, t0);
+        var query = sync.CursorUtc is { } cursor
+            ? new KimaiTimesheetQuery(ModifiedAfterUtc: cursor.AddMinutes(-settings.OverlapMinutes), PageSize: settings.PageSize)
+            : new KimaiTimesheetQuery(BeginLocal: ToZone(syncFrom, kimaiZone), PageSize: settings.PageSize);
+        var entries = (await kimai.GetTimesheetsAsync(query, ct)).ToDictionary(e => e.Id);
+
+        // Mappings added or re-pointed: back-fill their projects, so unmapped entries become activities and moved ones move.
+        var applied = mappings.Values.Where(m => m.NeedsApply).ToList();
+        foreach (var mapping in applied)
+        {
+            foreach (var entry in await kimai.GetTimesheetsAsync(new KimaiTimesheetQuery(BeginLocal: ToZone(syncFrom, kimaiZone), Project: mapping.KimaiProjectId, PageSize: settings.PageSize), ct))
+            {
+                entries[entry.Id] = entry;
+            }
+        }
+
+        // 4. Due retries, re-read from Kimai (404: deleted).
+        var deleted = new List<int>();
+        foreach (var id in await DueRetriesAsync(t0, ct))
+        {
+            if (!entries.ContainsKey(id))
+            {
+                if (await kimai.GetTimesheetAsync(id, ct) is { } entry)
+                {
+                    entries[id] = entry;
+                }
+                else
+                {
+                    deleted.Add(id);
+                }
+            }
+        }
+
+        // 5. Apply.
+        summary.Fetched = entries.Count;
+        var context = new ApplyContext(mappings, typeValue, CivicrmZone, summary);
+        await ApplyAllAsync(entries.Values, context, ct);
+        foreach (var id in deleted)
+        {
+            summary.Count(await DeleteAsync(id, ct));
+        }
+
+        // 6. Everything up to T0 is applied or parked: the cursor moves.
+        await SaveSyncStateAsync(s =>
+        {
+            s.CursorUtc = t0;
+            s.SyncFromUtc = syncFrom;
+            s.ActivityTypeValue = typeValue;
+        }, ct);
+        await ClearNeedsApplyAsync(applied, ct);
+
+        // 7. Reconciliation: a window every RECONCILE_INTERVAL, everything once a day.
+        var full = FullReconcileDue(sync, settings);
+        if (full || sync.LastWindowReconcileAt is null || t0 - sync.LastWindowReconcileAt >= TimeSpan.FromMinutes(settings.ReconcileIntervalMinutes))
+        {
+            await ReconcileAsync(full, t0, kimaiZone, context, ct);
+        }
+
+        logger.LogInformation("external-hours-sync: {Summary}", summary);
+        return summary;
+    }
+
+    private sealed record ApplyContext(Dictionary<int, ExternalHoursMapping> Mappings, int ActivityType, TimeZoneInfo Zone, ExternalHoursRunSummary Summary);
+
+    private async Task ApplyAllAsync(IEnumerable<KimaiTimesheet> entries, ApplyContext context, CancellationToken ct) =>
+        await Parallel.ForEachAsync(entries.OrderBy(e => e.Id), new ParallelOptions { MaxDegreeOfParallelism = options.Value.Concurrency, CancellationToken = ct },
+            async (entry, token) =>
+            {
+                try
+                {
+                    context.Summary.Count(await ApplyAsync(entry, context, token));
+                }
+                catch (ExternalServiceException e) when (e.EntryLevel)
+                {
+                    context.Summary.Failed.Add(entry.Id);
+                    await ParkAsync(entry, e.Message, token);
+                }
+            });
+
+    /// <summary>One entry's current state into CiviCRM (e.6); idempotent.</summary>
+    private async Task<ApplyResult> ApplyAsync(KimaiTimesheet entry, ApplyContext context, CancellationToken ct)
+    {
+        var ledger = await FindEntryAsync(entry.Id, ct);
+        if (entry.IsRunning)
+        {
+            return ApplyResult.Running;   // stopping the timer changes the entry: it comes back
+        }
+
+        var snapshot = JsonSerializer.Serialize(entry, Json);
+        if (entry.Project is not { } project || !context.Mappings.TryGetValue(project, out var mapping))
+        {
+            if (ledger?.State == ExternalHoursEntryState.Detached)
+            {
+                await SaveEntryAsync(entry.Id, row => row.Snapshot = snapshot, ct);   // its mapping was removed: the activity stays
+                return ApplyResult.Unmapped;
+            }
+            if (ledger?.CivicrmActivityId is { } stale)
+            {
+                await civicrm.DeleteActivityAsync(stale, ct);   // the entry moved to a project without an organisation
+            }
+            await SaveEntryAsync(entry.Id, row =>
+            {
+                row.State = ExternalHoursEntryState.Unmapped;
+                row.CivicrmActivityId = null;
+                row.CivicrmContactId = null;
+                row.Fingerprint = null;
+                Describe(row, entry, snapshot);
+            }, ct);
+            return ApplyResult.Unmapped;
+        }
+
+        var values = ActivityValues.From(entry, mapping.CivicrmContactId, context.ActivityType, context.Zone, options.Value.ActivityStatus);
+        var fingerprint = values.Fingerprint;
+        if (ledger is { State: ExternalHoursEntryState.Synced, CivicrmActivityId: not null } && ledger.Fingerprint == fingerprint)
+        {
+            return ApplyResult.Unchanged;
+        }
+
+        var activityId = ledger?.CivicrmActivityId;
+        var result = ApplyResult.Updated;
+        if (activityId is { } existing && !await civicrm.UpdateActivityAsync(existing, values, ct))
+        {
+            activityId = null;   // removed in CiviCRM: make it again
+        }
+        if (activityId is null)
+        {
+            if (await civicrm.FindActivityAsync(context.ActivityType, values.Subject, ct) is { } adopted)
+            {
+                await civicrm.UpdateActivityAsync(adopted, values, ct);   // an earlier create's answer was lost
+                activityId = adopted;
+            }
+            else
+            {
+                await SaveEntryAsync(entry.Id, row =>
+                {
+                    row.State = ExternalHoursEntryState.Pending;
+                    Describe(row, entry, snapshot);
+                }, ct);
+                activityId = await civicrm.CreateActivityAsync(values, ct);
+                result = ApplyResult.Created;
+            }
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        await SaveEntryAsync(entry.Id, row =>
+        {
+            row.State = ExternalHoursEntryState.Synced;
+            row.CivicrmActivityId = activityId;
+            row.CivicrmContactId = mapping.CivicrmContactId;
+            row.Fingerprint = fingerprint;
+            row.LastSyncedAt = now;
+            row.Attempts = 0;
+            row.NextAttemptAt = null;
+            row.LastError = null;
+            Describe(row, entry, snapshot);
+        }, ct);
+        return result;
+    }
+
+    /// <summary>Kimai confirmed the entry is gone: its activity goes (count 0 is fine), and so does its ledger row.</summary>
+    private async Task<ApplyResult> DeleteAsync(int id, CancellationToken ct)
+    {
+        if ((await FindEntryAsync(id, ct))?.CivicrmActivityId is { } activity)
+        {
+            await civicrm.DeleteActivityAsync(activity, ct);
+        }
+        using (await writeGate.EnterAsync(ct))
+        {
+            await using var db = await state.CreateDbContextAsync(ct);
+            await db.ExternalHoursEntries.Where(e => e.KimaiTimesheetId == id).ExecuteDeleteAsync(ct);
+        }
+        return ApplyResult.Deleted;
+    }
+
+    private async Task ReconcileAsync(bool full, DateTime now, TimeZoneInfo kimaiZone, ApplyContext context, CancellationToken ct)
+    {
+        var settings = options.Value;
+        DateTime windowStart;
+        await using (var db = await state.CreateDbContextAsync(ct))
+        {
+            windowStart = full
+                ? await db.ExternalHoursEntries.MinAsync(e => (DateTime?)e.BeginUtc, ct) ?? now
+                : now.AddDays(-settings.ReconcileDays);
+        }
+
+        var listed = await kimai.GetTimesheetsAsync(new KimaiTimesheetQuery(BeginLocal: ToZone(windowStart.AddDays(-1), kimaiZone), PageSize: settings.PageSize), ct);
+        await ApplyAllAsync(listed, context, ct);
+        var seen = listed.Select(e => e.Id).ToHashSet();
+
+        List<int> candidates;
+        int inWindow;
+        await using (var db = await state.CreateDbContextAsync(ct))
+        {
+            var rows = db.ExternalHoursEntries.Where(e => e.BeginUtc >= windowStart && e.State != ExternalHoursEntryState.Detached);
+            inWindow = await rows.CountAsync(ct);
+            candidates = (await rows.Select(e => e.KimaiTimesheetId).ToListAsync(ct)).Where(id => !seen.Contains(id)).ToList();
+        }
+
+        if (candidates.Count > settings.DeleteGuardMinimum && candidates.Count * 100L > (long)settings.DeleteGuardPercent * inWindow)
+        {
+            context.Summary.Warnings.Enqueue($"reconciliation found {candidates.Count} of {inWindow} entries missing; deletions withheld");
+            logger.LogWarning("external-hours-sync: reconciliation found {Missing} of {Total} entries missing in Kimai; deletions withheld until an operator looks",
+                candidates.Count, inWindow);
+        }
+        else
+        {
+            foreach (var id in candidates)
+            {
+                try
+                {
+                    context.Summary.Count(await kimai.GetTimesheetAsync(id, ct) is { } entry ? await ApplyAsync(entry, context, ct) : await DeleteAsync(id, ct));
+                }
+                catch (ExternalServiceException e) when (e.StatusCode == System.Net.HttpStatusCode.Forbidden || e.EntryLevel)
+                {
+                    logger.LogWarning("external-hours-sync: could not reconcile Kimai entry {EntryId}: {Reason}", id, e.Message);
+                }
+            }
+        }
+
+        await SaveSyncStateAsync(s =>
+        {
+            s.LastWindowReconcileAt = now;
+            if (full)
+            {
+                s.LastFullReconcileAt = now;
+            }
+        }, ct);
+    }
+
+    private bool FullReconcileDue(ExternalHoursSyncState sync, ExternalHoursOptions settings)
+    {
+        if (settings.FullReconcileTime is not { } time)
+        {
+            return false;
+        }
+        var localNow = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), CivicrmZone).DateTime;
+        var dueLocal = localNow.Date + time.ToTimeSpan();
+        if (localNow < dueLocal)
+        {
+            dueLocal = dueLocal.AddDays(-1);
+        }
+        var dueUtc = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(dueLocal, DateTimeKind.Unspecified), CivicrmZone);
+        return sync.LastFullReconcileAt is null || sync.LastFullReconcileAt < dueUtc;
+    }
+
+    private async Task ParkAsync(KimaiTimesheet entry, string error, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var snapshot = JsonSerializer.Serialize(entry, Json);
+        await SaveEntryAsync(entry.Id, row =>
+        {
+            row.Attempts++;
+            row.State = ExternalHoursEntryState.Failed;
+            row.LastError = error.Length > 4000 ? error[..4000] : error;
+            var backoff = TimeSpan.FromMinutes(options.Value.RetryBaseMinutes * Math.Pow(2, Math.Min(20, row.Attempts - 1)));
+            row.NextAttemptAt = now + (backoff > MaxBackoff ? MaxBackoff : backoff);
+            Describe(row, entry, snapshot);
+        }, ct);
+        logger.LogWarning("external-hours-sync: Kimai entry {EntryId} failed in CiviCRM and is retried later: {Reason}", entry.Id, error);
+    }
+
+    private static void Describe(ExternalHoursEntry row, KimaiTimesheet entry, string snapshot)
+    {
+        row.KimaiProjectId = entry.Project;
+        row.BeginUtc = entry.Begin.UtcDateTime;
+        row.Snapshot = snapshot;
+    }
+
+    private static DateTime SyncFrom(ExternalHoursOptions settings, DateTime now) =>
+        settings.SyncFrom is { Length: > 0 } from
+            ? DateOnly.ParseExact(from, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc)
+            : now.AddDays(-settings.ReconcileDays);
+
+    private static DateTime ToZone(DateTime utc, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone);
+
+    private async Task<ExternalHoursSyncState> LoadSyncStateAsync(CancellationToken ct)
+    {
+        await using var db = await state.CreateDbContextAsync(ct);
+        return await db.ExternalHoursSync.AsNoTracking().FirstOrDefaultAsync(ct) ?? new ExternalHoursSyncState();
+    }
+
+    private async Task SaveSyncStateAsync(Action<ExternalHoursSyncState> change, CancellationToken ct)
+    {
+        using (await writeGate.EnterAsync(ct))
+        {
+            await using var db = await state.CreateDbContextAsync(ct);
+            var row = await db.ExternalHoursSync.FirstOrDefaultAsync(ct);
+            if (row is null)
+            {
+                row = new ExternalHoursSyncState();
+                db.ExternalHoursSync.Add(row);
+            }
+            change(row);
+            await db.SaveChangesAsync(ct);
+        }
+    }
+
+    private async Task<Dictionary<int, ExternalHoursMapping>> LoadMappingsAsync(CancellationToken ct)
+    {
+        await using var db = await state.CreateDbContextAsync(ct);
+        return await db.ExternalHoursMappings.AsNoTracking().ToDictionaryAsync(m => m.KimaiProjectId, ct);
+    }
+
+    private async Task ClearNeedsApplyAsync(List<ExternalHoursMapping> applied, CancellationToken ct)
+    {
+        var ids = applied.Select(m => m.KimaiProjectId).ToList();
+        using (await writeGate.EnterAsync(ct))
+        {
+            await using var db = await state.CreateDbContextAsync(ct);
+            await db.ExternalHoursMappings.Where(m => ids.Contains(m.KimaiProjectId)).ExecuteUpdateAsync(set => set.SetProperty(m => m.NeedsApply, false), ct);
+        }
+    }
+
+    private async Task<List<int>> DueRetriesAsync(DateTime now, CancellationToken ct)
+    {
+        await using var db = await state.CreateDbContextAsync(ct);
+        return await db.ExternalHoursEntries
+            .Where(e => (e.State == ExternalHoursEntryState.Failed || e.State == ExternalHoursEntryState.Pending) && (e.NextAttemptAt == null || e.NextAttemptAt <= now))
+            .Select(e => e.KimaiTimesheetId).ToListAsync(ct);
+    }
+
+    private async Task<ExternalHoursEntry?> FindEntryAsync(int id, CancellationToken ct)
+    {
+        await using var db = await state.CreateDbContextAsync(ct);
+        return await db.ExternalHoursEntries.AsNoTracking().FirstOrDefaultAsync(e => e.KimaiTimesheetId == id, ct);
+    }
+
+    private async Task SaveEntryAsync(int id, Action<ExternalHoursEntry> change, CancellationToken ct)
+    {
+        using (await writeGate.EnterAsync(ct))
+        {
+            await using var db = await state.CreateDbContextAsync(ct);
+            var row = await db.ExternalHoursEntries.FirstOrDefaultAsync(e => e.KimaiTimesheetId == id, ct);
+            if (row is null)
+            {
+                row = new ExternalHoursEntry { KimaiTimesheetId = id };
+                db.ExternalHoursEntries.Add(row);
+            }
+            change(row);
+            await db.SaveChangesAsync(ct);
+        }
+    }
+}
