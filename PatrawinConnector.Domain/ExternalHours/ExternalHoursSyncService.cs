@@ -154,10 +154,15 @@ public sealed class ExternalHoursSyncService(
         return summary;
     }
 
-    private sealed record ApplyContext(Dictionary<int, ExternalHoursMapping> Mappings, int ActivityType, TimeZoneInfo Zone, ExternalHoursRunSummary Summary);
+    private sealed record ApplyContext(Dictionary<int, ExternalHoursMapping> Mappings, int ActivityType, TimeZoneInfo Zone, ExternalHoursRunSummary Summary)
+    {
+        /// <summary>Entries this run already applied (reconciliation lists them again).</summary>
+        public ConcurrentDictionary<int, bool> Applied { get; } = new();
+    }
 
     private async Task ApplyAllAsync(IEnumerable<KimaiTimesheet> entries, ApplyContext context, CancellationToken ct) =>
-        await Parallel.ForEachAsync(entries.OrderBy(e => e.Id), new ParallelOptions { MaxDegreeOfParallelism = options.Value.Concurrency, CancellationToken = ct },
+        await Parallel.ForEachAsync(entries.Where(e => context.Applied.TryAdd(e.Id, true)).OrderBy(e => e.Id),
+            new ParallelOptions { MaxDegreeOfParallelism = options.Value.Concurrency, CancellationToken = ct },
             async (entry, token) =>
             {
                 try

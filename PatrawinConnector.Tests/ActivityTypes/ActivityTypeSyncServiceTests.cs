@@ -12,7 +12,11 @@ public sealed class ActivityTypeSyncServiceTests
     private DomainHarness _harness = null!;
 
     [SetUp]
-    public async Task Start() => _harness = await DomainHarness.StartAsync(clock: _clock);
+    public async Task Start()
+    {
+        _clock.Now = new DateTimeOffset(2026, 11, 22, 8, 0, 0, TimeSpan.Zero);   // one fixture instance serves every test
+        _harness = await DomainHarness.StartAsync(clock: _clock);
+    }
 
     [TearDown]
     public async Task Stop() => await _harness.DisposeAsync();

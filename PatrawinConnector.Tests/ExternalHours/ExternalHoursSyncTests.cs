@@ -1,0 +1,273 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using PatrawinConnector.Domain.ExternalHours;
+using PatrawinConnector.Domain.Patrawin;
+using PatrawinConnector.Domain.State;
+using PatrawinConnector.Tests.Support;
+using MsOptions = Microsoft.Extensions.Options.Options;
+
+namespace PatrawinConnector.Tests.ExternalHours;
+
+/// <summary>The external hours sync against stand-ins of Kimai 2 and CiviCRM APIv4 that follow external-hours.md c and d.</summary>
+public sealed class ExternalHoursSyncTests
+{
+    private readonly MutableTimeProvider _clock = new(new DateTimeOffset(2024, 5, 20, 8, 0, 0, TimeSpan.Zero));
+    private DomainHarness _harness = null!;
+    private KimaiStandIn _kimai = null!;
+    private CiviCrmStandIn _civicrm = null!;
+    private ExternalHoursOptions _options = null!;
+
+    [SetUp]
+    public async Task Start()
+    {
+        _clock.Now = new DateTimeOffset(2024, 5, 20, 8, 0, 0, TimeSpan.Zero);   // one fixture instance serves every test
+        _harness = await DomainHarness.StartAsync(clock: _clock);
+        _kimai = new KimaiStandIn(() => _clock.GetUtcNow().UtcDateTime);
+        _civicrm = new CiviCrmStandIn();
+        _options = new ExternalHoursOptions
+        {
+            KimaiUrl = "https://kimai.test", KimaiApiToken = "token", CivicrmApi4Url = "https://crm.test/civicrm/ajax/api4", CivicrmApiKey = "civi-key",
+            CivicrmTimeZone = "Europe/Berlin", FullReconcile = "DISABLED", ReconcileIntervalMinutes = 0, SyncFrom = "2024-01-01", RetryBaseMinutes = 5,
+        };
+        _kimai.Projects.Add(new() { ["id"] = 3, ["name"] = "Servers", ["customer"] = 1, ["parentTitle"] = "Acme" });
+        _kimai.Projects.Add(new() { ["id"] = 4, ["name"] = "Website", ["customer"] = 2, ["parentTitle"] = "Globex" });
+    }
+
+    [TearDown]
+    public async Task Stop()
+    {
+        _kimai.Dispose();
+        _civicrm.Dispose();
+        await _harness.DisposeAsync();
+    }
+
+    [Test]
+    public async Task Run_FirstSync_MappedEntriesBecomeActivitiesUnmappedRememberedRunningSkipped()
+    {
+        await MapAsync(3, 202);
+        _kimai.Put(5001, "2024-05-14T09:00:00+0200", "2024-05-14T10:30:00+0200", 5400, 3, "Quarterly <server> patching");
+        _kimai.Put(5002, "2024-05-15T09:00:00+0200", "2024-05-15T09:30:00+0200", 1800, 4);
+        _kimai.Put(5003, "2024-05-16T09:00:00+0200", null, 0, 3);
+
+        var summary = await RunAsync();
+
+        var activity = _civicrm.ActivityFor(5001);
+        Assert.That(activity["activity_date_time"]!.GetValue<string>(), Is.EqualTo("2024-05-14 09:00:00"));
+        Assert.That(activity["duration"]!.GetValue<int>(), Is.EqualTo(90));
+        Assert.That(activity["details"]!.GetValue<string>(), Is.EqualTo("Quarterly &lt;server&gt; patching"));
+        Assert.That(activity["source_contact_id"]!.GetValue<int>(), Is.EqualTo(202));
+        Assert.That(activity["activity_type_id"]!.GetValue<int>(), Is.EqualTo(58));
+        Assert.That(_civicrm.Activities, Has.Count.EqualTo(1));
+        Assert.That((summary.Created, summary.Unmapped, summary.Running), Is.EqualTo((1, 1, 1)));
+        Assert.That((await EntryAsync(5002))!.State, Is.EqualTo(ExternalHoursEntryState.Unmapped));
+    }
+
+    [Test]
+    public async Task Run_NothingChanged_NoWritesAtAll()
+    {
+        await MapAsync(3, 202);
+        _kimai.Put(5001, "2024-05-14T09:00:00+0200", "2024-05-14T10:30:00+0200", 5400, 3);
+        await RunAsync();
+        _civicrm.Writes.Clear();
+        _clock.Now += TimeSpan.FromMinutes(5);
+
+        var summary = await RunAsync();
+
+        Assert.That(_civicrm.Writes, Is.Empty);
+        Assert.That(summary.Unchanged, Is.GreaterThanOrEqualTo(1));
+    }
+
+    [Test]
+    public async Task Run_EntryEdited_ActivityUpdated()
+    {
+        await MapAsync(3, 202);
+        _kimai.Put(5001, "2024-05-14T09:00:00+0200", "2024-05-14T10:30:00+0200", 5400, 3);
+        await RunAsync();
+        _clock.Now += TimeSpan.FromMinutes(5);
+        _kimai.Put(5001, "2024-05-14T09:00:00+0200", "2024-05-14T11:00:00+0200", 7200, 3, "longer");
+
+        var summary = await RunAsync();
+
+        Assert.That(summary.Updated, Is.EqualTo(1));
+        Assert.That(_civicrm.ActivityFor(5001)["duration"]!.GetValue<int>(), Is.EqualTo(120));
+    }
+
+    [Test]
+    public async Task Run_EntryMovedToUnmappedProject_ActivityDeleted()
+    {
+        await MapAsync(3, 202);
+        _kimai.Put(5001, "2024-05-14T09:00:00+0200", "2024-05-14T10:30:00+0200", 5400, 3);
+        await RunAsync();
+        _clock.Now += TimeSpan.FromMinutes(5);
+        _kimai.Put(5001, "2024-05-14T09:00:00+0200", "2024-05-14T10:30:00+0200", 5400, 4);
+
+        await RunAsync();
+
+        Assert.That(_civicrm.Activities, Is.Empty);
+        Assert.That((await EntryAsync(5001))!.State, Is.EqualTo(ExternalHoursEntryState.Unmapped));
+    }
+
+    [Test]
+    public async Task Run_MappingAddedLater_UnmappedEntriesBackfilled()
+    {
+        _kimai.Put(5002, "2024-05-15T09:00:00+0200", "2024-05-15T09:30:00+0200", 1800, 4);
+        await RunAsync();
+        await MapAsync(4, 203);
+
+        await RunAsync();
+
+        Assert.That(_civicrm.ActivityFor(5002)["source_contact_id"]!.GetValue<int>(), Is.EqualTo(203));
+    }
+
+    [Test]
+    public async Task Run_MappingRepointed_ActivitiesMoveToTheNewOrganisation()
+    {
+        await MapAsync(3, 202);
+        _kimai.Put(5001, "2024-05-14T09:00:00+0200", "2024-05-14T10:30:00+0200", 5400, 3);
+        await RunAsync();
+        await MapAsync(3, 203);
+
+        await RunAsync();
+
+        var activity = _civicrm.ActivityFor(5001);
+        Assert.That(activity["source_contact_id"]!.GetValue<int>(), Is.EqualTo(203));
+        Assert.That(activity["target_contact_id"]![0]!.GetValue<int>(), Is.EqualTo(203));
+        Assert.That(_civicrm.Activities, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Mapping_NotAnOrganisation_Refused()
+    {
+        var problem = await MappingService().PutAsync(3, 999, CancellationToken.None);
+
+        Assert.That(problem, Does.Contain("not an existing organisation"));
+    }
+
+    [Test]
+    public async Task Run_EntryDeletedInKimai_ReconciliationDeletesItsActivity()
+    {
+        await MapAsync(3, 202);
+        _kimai.Put(5001, "2024-05-14T09:00:00+0200", "2024-05-14T10:30:00+0200", 5400, 3);
+        _kimai.Put(5004, "2024-05-14T11:00:00+0200", "2024-05-14T12:00:00+0200", 3600, 3);
+        await RunAsync();
+        _kimai.Delete(5001);
+        _clock.Now += TimeSpan.FromMinutes(5);
+
+        var summary = await RunAsync();
+
+        Assert.That(summary.Deleted, Is.EqualTo(1));
+        Assert.That(_civicrm.Activities.Values.Select(a => a["subject"]!.GetValue<string>()), Is.EqualTo(new[] { "Kimai timesheet #5004" }));
+        Assert.That(await EntryAsync(5001), Is.Null);
+    }
+
+    [Test]
+    public async Task Run_MostEntriesVanish_DeletionsWithheldWithAWarning()
+    {
+        await MapAsync(3, 202);
+        for (var i = 0; i < 30; i++)
+        {
+            _kimai.Put(6000 + i, "2024-05-14T09:00:00+0200", "2024-05-14T09:30:00+0200", 1800, 3);
+        }
+        await RunAsync();
+        for (var i = 0; i < 25; i++)
+        {
+            _kimai.Delete(6000 + i);
+        }
+
+        var summary = await RunAsync();
+
+        Assert.That(summary.ToString(), Does.Contain("25 of 30 entries missing; deletions withheld"));
+        Assert.That(_civicrm.Activities, Has.Count.EqualTo(30));
+    }
+
+    [Test]
+    public async Task Run_CreateAnswerLost_NextRunAdoptsTheActivityInsteadOfDuplicating()
+    {
+        await MapAsync(3, 202);
+        _kimai.Put(5001, "2024-05-14T09:00:00+0200", "2024-05-14T10:30:00+0200", 5400, 3);
+        _civicrm.LoseNextCreateAnswer = true;
+
+        Assert.That(RunAsync, Throws.InstanceOf<ExternalServiceException>());
+        await RunAsync();
+
+        Assert.That(_civicrm.Activities, Has.Count.EqualTo(1));
+        Assert.That((await EntryAsync(5001))!.State, Is.EqualTo(ExternalHoursEntryState.Synced));
+    }
+
+    [Test]
+    public async Task Run_OneEntryRefusedByCiviCrm_ParkedWithBackoffOthersSyncedCursorMoves()
+    {
+        await MapAsync(3, 202);
+        _kimai.Put(5001, "2024-05-14T09:00:00+0200", "2024-05-14T10:30:00+0200", 5400, 3);
+        _kimai.Put(5002, "2024-05-14T11:00:00+0200", "2024-05-14T12:00:00+0200", 3600, 3);
+        _civicrm.RefuseSubject = "Kimai timesheet #5001";
+
+        var summary = await RunAsync();
+        var parked = await EntryAsync(5001);
+        _civicrm.RefuseSubject = null;
+        _clock.Now += TimeSpan.FromMinutes(6);
+        await RunAsync();
+
+        Assert.That(summary.Failed, Is.EquivalentTo(new[] { 5001 }));
+        Assert.That(summary.ToString(), Does.Contain("Kimai entries 5001"));
+        Assert.That((parked!.State, parked.Attempts, parked.NextAttemptAt), Is.EqualTo((ExternalHoursEntryState.Failed, 1, new DateTime(2024, 5, 20, 8, 5, 0))));
+        Assert.That(parked.LastError, Does.Contain("constraint violation"));
+        Assert.That(_civicrm.Activities, Has.Count.EqualTo(2), "retried after the back-off");
+    }
+
+    [Test]
+    public async Task Run_CiviCrmDown_RunFailsAndTheCursorStays()
+    {
+        await MapAsync(3, 202);
+        _kimai.Put(5001, "2024-05-14T09:00:00+0200", "2024-05-14T10:30:00+0200", 5400, 3);
+        _civicrm.Down = true;
+
+        Assert.That(RunAsync, Throws.InstanceOf<ExternalServiceException>().With.Message.Contains("CiviCRM"));
+        Assert.That(await SyncStateAsync(), Is.Null);
+    }
+
+    [Test]
+    public async Task Run_KimaiDown_RunFailsBeforeAnyWrite()
+    {
+        await MapAsync(3, 202);
+        _kimai.Down = true;
+
+        Assert.That(RunAsync, Throws.InstanceOf<ExternalServiceException>().With.Message.Contains("Kimai"));
+        Assert.That(_civicrm.Writes, Is.Empty);
+    }
+
+    private ExternalHoursMappingService MappingService() => new(Civicrm(), Kimai(),
+        _harness.Services.GetRequiredService<IDbContextFactory<ConnectorStateDbContext>>(), _harness.Services.GetRequiredService<StateWriteGate>(), _clock);
+
+    private async Task MapAsync(int project, int contact) =>
+        Assert.That(await MappingService().PutAsync(project, contact, CancellationToken.None), Is.Null);
+
+    private Task<ExternalHoursRunSummary> RunAsync() => new ExternalHoursSyncService(
+        Kimai(), Civicrm(),
+        _harness.Services.GetRequiredService<IDbContextFactory<ConnectorStateDbContext>>(),
+        _harness.Services.GetRequiredService<StateWriteGate>(),
+        _clock, MsOptions.Create(_options), MsOptions.Create(new PatrawinOptions()),
+        NullLogger<ExternalHoursSyncService>.Instance).RunAsync(CancellationToken.None);
+
+    private KimaiClient Kimai() => new(new HttpClient(_kimai, disposeHandler: false) { BaseAddress = new Uri("https://kimai.test/api/") });
+
+    private CiviCrmClient Civicrm()
+    {
+        var http = new HttpClient(_civicrm, disposeHandler: false) { BaseAddress = new Uri("https://crm.test/civicrm/ajax/api4/") };
+        http.DefaultRequestHeaders.Add("X-Civi-Auth", "Bearer civi-key");
+        return new CiviCrmClient(http);
+    }
+
+    private async Task<ExternalHoursEntry?> EntryAsync(int id)
+    {
+        await using var db = await _harness.Services.GetRequiredService<IDbContextFactory<ConnectorStateDbContext>>().CreateDbContextAsync();
+        return await db.ExternalHoursEntries.AsNoTracking().FirstOrDefaultAsync(e => e.KimaiTimesheetId == id);
+    }
+
+    private async Task<ExternalHoursSyncState?> SyncStateAsync()
+    {
+        await using var db = await _harness.Services.GetRequiredService<IDbContextFactory<ConnectorStateDbContext>>().CreateDbContextAsync();
+        return await db.ExternalHoursSync.AsNoTracking().FirstOrDefaultAsync();
+    }
+}

@@ -1,0 +1,198 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Web;
+
+namespace PatrawinConnector.Tests.ExternalHours;
+
+/// <summary>Kimai 2's REST API as external-hours.md c describes it: filters, id order, header paging, 404 for deleted entries.</summary>
+public sealed class KimaiStandIn(Func<DateTime> now) : HttpMessageHandler
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<int, (JsonObject Entry, DateTime ModifiedAt)> _entries = [];
+
+    public List<JsonObject> Projects { get; } = [];
+    public bool Down { get; set; }
+    public int Requests { get; private set; }
+
+    public void Put(int id, string begin, string? end, long duration, int project, string? description = null)
+    {
+        lock (_gate)
+        {
+            _entries[id] = (new JsonObject
+            {
+                ["id"] = id, ["begin"] = begin, ["end"] = end, ["duration"] = duration, ["break"] = 0,
+                ["description"] = description, ["project"] = project, ["activity"] = 1, ["user"] = 2,
+            }, now());
+        }
+    }
+
+    public void Delete(int id)
+    {
+        lock (_gate)
+        {
+            _entries.Remove(id);
+        }
+    }
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            Requests++;
+            if (Down)
+            {
+                return Task.FromResult(new HttpResponseMessage(HttpStatusCode.BadGateway) { Content = new StringContent("<html>proxy</html>") });
+            }
+            var path = request.RequestUri!.AbsolutePath;
+            var query = HttpUtility.ParseQueryString(request.RequestUri.Query);
+            if (path.EndsWith("/users/me", StringComparison.Ordinal))
+            {
+                return Json("""{"id": 1, "username": "civisync", "timezone": "Europe/Berlin", "roles": ["ROLE_SUPER_ADMIN"]}""");
+            }
+            if (path.EndsWith("/projects", StringComparison.Ordinal))
+            {
+                return Json(new JsonArray([.. Projects.Select(p => p.DeepClone())]).ToJsonString());
+            }
+            if (path.Contains("/timesheets/", StringComparison.Ordinal))
+            {
+                var id = int.Parse(path.Split('/')[^1], CultureInfo.InvariantCulture);
+                return _entries.TryGetValue(id, out var one) ? Json(one.Entry.ToJsonString()) : Task.FromResult(new HttpResponseMessage(HttpStatusCode.NotFound));
+            }
+
+            IEnumerable<(JsonObject Entry, DateTime ModifiedAt)> matching = _entries.Values;
+            if (query["modified_after"] is { } modified)
+            {
+                var after = DateTime.ParseExact(modified, "yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+                matching = matching.Where(e => e.ModifiedAt >= after);
+            }
+            if (query["begin"] is { } begin)
+            {
+                var from = DateTime.ParseExact(begin, "yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+                matching = matching.Where(e => TimeZoneInfo.ConvertTime(DateTimeOffset.ParseExact(e.Entry["begin"]!.GetValue<string>(), "yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
+                    TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin")).DateTime >= from);
+            }
+            if (query["project"] is { } project)
+            {
+                matching = matching.Where(e => e.Entry["project"]!.GetValue<int>() == int.Parse(project, CultureInfo.InvariantCulture));
+            }
+            var all = matching.OrderBy(e => e.Entry["id"]!.GetValue<int>()).Select(e => e.Entry).ToList();
+            var size = int.Parse(query["size"] ?? "50", CultureInfo.InvariantCulture);
+            var page = int.Parse(query["page"] ?? "1", CultureInfo.InvariantCulture);
+            var pages = Math.Max(1, (all.Count + size - 1) / size);
+            if (page > pages)
+            {
+                return Task.FromResult(new HttpResponseMessage(HttpStatusCode.NotFound));
+            }
+            var response = new HttpResponseMessage(HttpStatusCode.OK)
+            {
+                Content = new StringContent(new JsonArray([.. all.Skip((page - 1) * size).Take(size).Select(e => e.DeepClone())]).ToJsonString()),
+            };
+            response.Headers.Add("X-Total-Count", all.Count.ToString(CultureInfo.InvariantCulture));
+            response.Headers.Add("X-Total-Pages", pages.ToString(CultureInfo.InvariantCulture));
+            return Task.FromResult(response);
+        }
+    }
+
+    private static Task<HttpResponseMessage> Json(string json) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(json) });
+}
+
+/// <summary>CiviCRM APIv4 over REST as external-hours.md d describes it, for the calls the sync makes.</summary>
+public sealed class CiviCrmStandIn : HttpMessageHandler
+{
+    private readonly Lock _gate = new();
+    private int _nextId = 9000;
+
+    public Dictionary<int, JsonObject> Activities { get; } = [];
+    public Dictionary<int, string> Organisations { get; } = new() { [202] = "Acme Ltd", [203] = "Globex AG" };
+    public List<string> Writes { get; } = [];
+    public bool Down { get; set; }
+    /// <summary>Creates of this subject fail with an API error (HTTP 500 JSON).</summary>
+    public string? RefuseSubject { get; set; }
+    /// <summary>The next create is stored, but its answer never arrives.</summary>
+    public bool LoseNextCreateAnswer { get; set; }
+    public int? ActivityTypeValue { get; private set; }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var form = HttpUtility.ParseQueryString(await request.Content!.ReadAsStringAsync(cancellationToken));
+        var parameters = JsonNode.Parse(form["params"]!)!.AsObject();
+        var segments = request.RequestUri!.AbsolutePath.Split('/');
+        var (entity, action) = (segments[^2], segments[^1]);
+        lock (_gate)
+        {
+            if (Down)
+            {
+                return new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Content = new StringContent("""{"status_code": 503, "status_message": "Temporarily unavailable for maintenance."}""") };
+            }
+            if (!request.Headers.TryGetValues("X-Civi-Auth", out var auth) || auth.Single() != "Bearer civi-key")
+            {
+                return new HttpResponseMessage(HttpStatusCode.Unauthorized) { Content = new StringContent("HTTP 401 Invalid credential") };
+            }
+            switch (entity, action)
+            {
+                case ("OptionValue", "get"):
+                    return Values(ActivityTypeValue is { } v && parameters.ToJsonString().Contains("exthours_servicehours", StringComparison.Ordinal)
+                        ? [new JsonObject { ["id"] = 700, ["value"] = v.ToString(CultureInfo.InvariantCulture), ["name"] = "exthours_servicehours" }] : []);
+                case ("OptionValue", "create"):
+                    ActivityTypeValue = 58;
+                    Writes.Add("OptionValue.create");
+                    return Values([new JsonObject { ["id"] = 700, ["value"] = "58" }]);
+                case ("Contact", "get"):
+                    var where = parameters["where"]!.AsArray();
+                    var byId = where.FirstOrDefault(w => w![0]!.GetValue<string>() == "id")?[2]?.GetValue<int>();
+                    return Values([.. Organisations.Where(o => byId is null || o.Key == byId).Select(o => new JsonObject { ["id"] = o.Key, ["display_name"] = o.Value })]);
+                case ("Activity", "create"):
+                    var values = parameters["values"]!.AsObject();
+                    if (values["subject"]!.GetValue<string>() == RefuseSubject)
+                    {
+                        return new HttpResponseMessage(HttpStatusCode.InternalServerError) { Content = new StringContent("""{"error_code": "1", "error_message": "DB Error: constraint violation", "status": 500}""") };
+                    }
+                    var id = ++_nextId;
+                    Activities[id] = (JsonObject)values.DeepClone();
+                    Writes.Add($"Activity.create {id}");
+                    if (LoseNextCreateAnswer)
+                    {
+                        LoseNextCreateAnswer = false;
+                        throw new HttpRequestException("connection reset after the activity was stored");
+                    }
+                    return Values([new JsonObject { ["id"] = id }]);
+                case ("Activity", "update"):
+                {
+                    var target = parameters["where"]![0]![2]!.GetValue<int>();
+                    if (!Activities.TryGetValue(target, out var activity))
+                    {
+                        return Values([]);
+                    }
+                    foreach (var (key, value) in parameters["values"]!.AsObject())
+                    {
+                        activity[key] = value?.DeepClone();
+                    }
+                    Writes.Add($"Activity.update {target}");
+                    return Values([new JsonObject { ["id"] = target }]);
+                }
+                case ("Activity", "delete"):
+                {
+                    var target = parameters["where"]![0]![2]!.GetValue<int>();
+                    Writes.Add($"Activity.delete {target}");
+                    return Values(Activities.Remove(target) ? [new JsonObject { ["id"] = target }] : []);
+                }
+                case ("Activity", "get"):
+                {
+                    var subject = parameters["where"]!.AsArray().Single(w => w![0]!.GetValue<string>() == "subject")![2]!.GetValue<string>();
+                    return Values([.. Activities.Where(a => a.Value["subject"]!.GetValue<string>() == subject).Select(a => new JsonObject { ["id"] = a.Key })]);
+                }
+                default:
+                    return new HttpResponseMessage(HttpStatusCode.InternalServerError) { Content = new StringContent($$"""{"error_code": "1", "error_message": "unknown {{entity}}.{{action}}"}""") };
+            }
+        }
+    }
+
+    public JsonObject ActivityFor(int kimaiId) => Activities.Values.Single(a => a["subject"]!.GetValue<string>() == $"Kimai timesheet #{kimaiId}");
+
+    private static HttpResponseMessage Values(JsonNode[] values) => new(HttpStatusCode.OK)
+    {
+        Content = new StringContent(new JsonObject { ["values"] = new JsonArray(values), ["count"] = values.Length }.ToJsonString()),
+    };
+}
