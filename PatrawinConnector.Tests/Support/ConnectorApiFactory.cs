@@ -20,12 +20,15 @@ public sealed class ConnectorApiFactory : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
 
     private readonly bool _withScheduler;
+    private readonly Action<IServiceCollection>? _configureServices;
 
     /// <param name="settings">Environment settings of the connector under test.</param>
     /// <param name="withScheduler">Keep Quartz running; by default the scheduler is removed so that no job fires during a test.</param>
     /// <param name="dataDir">A DATA_DIR the caller owns (to restart a connector on the same state); by default a temp directory of its own.</param>
-    public ConnectorApiFactory(Dictionary<string, string?>? settings = null, bool withScheduler = false, string? dataDir = null)
+    public ConnectorApiFactory(Dictionary<string, string?>? settings = null, bool withScheduler = false, string? dataDir = null,
+        Action<IServiceCollection>? configureServices = null)
     {
+        _configureServices = configureServices;
         _settings = settings ?? [];
         _withScheduler = withScheduler;
         if (dataDir is null)
@@ -82,6 +85,7 @@ public sealed class ConnectorApiFactory : WebApplicationFactory<Program>
         {
             services.RemoveAll<IWiseTimeClient>();
             services.AddSingleton<IWiseTimeClient>(WiseTime);
+            _configureServices?.Invoke(services);
             if (!_withScheduler)
             {
                 var scheduling = services.Where(d => d.ServiceType == typeof(IHostedService) &&
