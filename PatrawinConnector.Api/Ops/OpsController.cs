@@ -18,6 +18,7 @@ public sealed class OpsController(
     IOptions<WiseTimeOptions> wiseTime,
     IOptions<Domain.PostedTime.PostedTimeOptions> postedTime,
     Domain.PostedTime.LongPollState longPoll,
+    IOptions<Domain.ExternalHours.ExternalHoursOptions> externalHours,
     TimeProvider clock) : ControllerBase
 {
     /// <summary>Which parts run on a sandbox.</summary>
@@ -33,7 +34,8 @@ public sealed class OpsController(
                 $"long polling: {(longPoll.LastSuccessAt is { } last ? $"last fetch {last:yyyy-MM-dd HH:mm:ss} UTC" : "no fetch yet")}, " +
                 $"{longPoll.GroupsReceived} groups received" + (longPoll.LastError is { } error ? $", last error: {error}" : ""),
             _ => "disabled (RECEIVE_POSTED_TIME=DISABLED)",
-        });
+        },
+        externalHours.Value.Configured);
 
     /// <summary>Every recurring job with its schedule and its last run.</summary>
     [HttpGet("jobs")]
@@ -120,7 +122,7 @@ public sealed class OpsController(
     }
 }
 
-public sealed record OpsStatus(IReadOnlyList<string> Sandboxes, string Patrawin, string WiseTime, string PostedTime);
+public sealed record OpsStatus(IReadOnlyList<string> Sandboxes, string Patrawin, string WiseTime, string PostedTime, bool ExternalHours);
 
 public sealed record JobView(string Id, string Description, DateTimeOffset? NextRunAt, bool Paused, bool Scheduled, double? IntervalMinutes, RunView? LastRun);
 

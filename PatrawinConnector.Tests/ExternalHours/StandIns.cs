@@ -142,7 +142,10 @@ public sealed class CiviCrmStandIn : HttpMessageHandler
                 case ("Contact", "get"):
                     var where = parameters["where"]!.AsArray();
                     var byId = where.FirstOrDefault(w => w![0]!.GetValue<string>() == "id")?[2]?.GetValue<int>();
-                    return Values([.. Organisations.Where(o => byId is null || o.Key == byId).Select(o => new JsonObject { ["id"] = o.Key, ["display_name"] = o.Value })]);
+                    var like = where.FirstOrDefault(w => w![0]!.GetValue<string>() == "display_name")?[2]?.GetValue<string>().Trim('%');
+                    return Values([.. Organisations
+                        .Where(o => (byId is null || o.Key == byId) && (like is null || o.Value.Contains(like, StringComparison.OrdinalIgnoreCase)))
+                        .Select(o => new JsonObject { ["id"] = o.Key, ["display_name"] = o.Value })]);
                 case ("Activity", "create"):
                     var values = parameters["values"]!.AsObject();
                     if (values["subject"]!.GetValue<string>() == RefuseSubject)

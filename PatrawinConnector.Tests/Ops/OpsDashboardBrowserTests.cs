@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using PatrawinConnector.Tests.Support;
 
@@ -49,5 +50,43 @@ public sealed class OpsDashboardBrowserTests
         TestContext.AddTestAttachment(screenshot, "the dashboard after running tag-sync");
 
         Assert.That(external, Is.Empty, "the page loads nothing from outside the connector");
+    }
+
+    [Test]
+    public async Task Dashboard_MapKimaiProjectToOrganisation_MappingAppears()
+    {
+        Assert.That(File.Exists(Chromium), Is.True, $"{Chromium} is missing: run scripts/ensure-chromium.sh (./test.sh does) to install Debian's chromium");
+        using var kimai = new ExternalHours.KimaiStandIn(() => DateTime.UtcNow);
+        using var civicrm = new ExternalHours.CiviCrmStandIn();
+        kimai.Projects.Add(new() { ["id"] = 3, ["name"] = "Servers", ["customer"] = 1, ["parentTitle"] = "Acme" });
+        using var factory = new ConnectorApiFactory(new()
+        {
+            ["KIMAI_URL"] = "https://kimai.test", ["KIMAI_API_TOKEN"] = "token",
+            ["CIVICRM_API4_URL"] = "https://crm.test/civicrm/ajax/api4", ["CIVICRM_API_KEY"] = "civi-key",
+        }, configureServices: services =>
+        {
+            services.AddHttpClient<Domain.ExternalHours.KimaiClient>().ConfigurePrimaryHttpMessageHandler(() => kimai);
+            services.AddHttpClient<Domain.ExternalHours.CiviCrmClient>().ConfigurePrimaryHttpMessageHandler(() => civicrm);
+        });
+        var address = await factory.StartOnLoopbackAsync();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium, Headless = true, Timeout = 30_000,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync"],
+        });
+        var page = await browser.NewPageAsync();
+
+        await page.GotoAsync(address + "/ops");
+        await Assertions.Expect(page.Locator("#map-project option")).ToHaveCountAsync(1);
+        await page.Locator("#org-search").FillAsync("Acme");
+        await Assertions.Expect(page.Locator("#map-organisation option")).ToHaveCountAsync(1);
+        await page.Locator("#map-button").ClickAsync();
+
+        await Assertions.Expect(page.Locator("tr[data-mapping='3']")).ToContainTextAsync("Acme Ltd (202)", new() { Timeout = 10_000 });
+        var screenshot = Path.Combine(TestContext.CurrentContext.WorkDirectory, "ops-external-hours.png");
+        await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
+        TestContext.AddTestAttachment(screenshot, "the dashboard's external hours section after mapping a project");
     }
 }
