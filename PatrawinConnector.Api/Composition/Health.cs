@@ -31,7 +31,8 @@ public static class Health
             .AddCheck<SchedulerCheck>("scheduler", tags: [HealthTags.Ready, HealthTags.Self], timeout: quick)
             .AddCheck<WiseTimeCheck>("wisetime", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(10))
             .AddCheck<PendingTimeCheck>("pending-time", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(10))
-            .AddCheck<LongPollCheck>("long-poll", tags: [HealthTags.Ready]);
+            .AddCheck<LongPollCheck>("long-poll", tags: [HealthTags.Ready])
+            .AddCheck<ExternalHoursCheck>("external-hours", tags: [HealthTags.Ready], timeout: quick);
         return builder;
     }
 }

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using PatrawinConnector.Api.Jobs;
+using PatrawinConnector.Domain.ExternalHours;
 using PatrawinConnector.Domain.Patrawin;
 using PatrawinConnector.Domain.PostedTime;
 using PatrawinConnector.Domain.State;
@@ -129,5 +131,32 @@ internal sealed class LongPollCheck(LongPollState state, IOptions<PostedTimeOpti
                 ? "starting: no fetch has completed yet"
                 : $"last fetch {state.LastSuccessAt:yyyy-MM-dd HH:mm:ss} UTC; {state.GroupsReceived} time groups received" + (state.LastError is null ? "" : $"; last error: {state.LastError}"))
             : HealthCheckResult.Unhealthy($"No fetch from WiseTime has succeeded for {(now - since).TotalMinutes:F0} minutes: {state.LastError ?? "no error recorded"}"));
+    }
+}
+
+/// <summary>
+/// With Kimai and CiviCRM configured: Degraded, naming the failing peer, once external-hours-sync has failed
+/// <see cref="FailuresBeforeAlert"/> runs in a row (external-hours.md e.4). Degraded, not Unhealthy: readiness stays 200,
+/// so a CiviCRM outage never takes the WiseTime webhook out of service.
+/// </summary>
+internal sealed class ExternalHoursCheck(DashboardQueries runs, IOptions<ExternalHoursOptions> options) : IHealthCheck
+{
+    public const int FailuresBeforeAlert = 3;
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (!options.Value.Enabled)
+        {
+            return HealthCheckResult.Healthy("not used: Kimai and CiviCRM are not configured, or EXTERNAL_HOURS_SYNC is DISABLED");
+        }
+        var finished = (await runs.RunsAsync(ExternalHoursSyncJob.Key.Name, FailuresBeforeAlert + 1, cancellationToken))
+            .Where(r => r.Outcome != JobRunOutcome.Running).Take(FailuresBeforeAlert).ToList();
+        if (finished.Count == FailuresBeforeAlert && finished.All(r => r.Outcome == JobRunOutcome.Failed))
+        {
+            return HealthCheckResult.Degraded($"external-hours-sync failed {FailuresBeforeAlert} runs in a row, the last at {finished[0].FinishedAt:yyyy-MM-dd HH:mm:ss} UTC: {finished[0].Message}");
+        }
+        return HealthCheckResult.Healthy(finished.FirstOrDefault() is { } last
+            ? $"last run {last.Outcome} at {last.FinishedAt:yyyy-MM-dd HH:mm:ss} UTC" + (last.Outcome == JobRunOutcome.Failed ? $": {last.Message}" : "")
+            : "no run has finished yet");
     }
 }

@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PatrawinConnector.Api.Security;
 using PatrawinConnector.Domain.ExternalHours;
+using PatrawinConnector.Domain.State;
 using PatrawinConnector.Tests.Support;
 
 namespace PatrawinConnector.Tests.ExternalHours;
@@ -74,6 +76,58 @@ public sealed class ExternalHoursApiTests
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("KIMAI_URL"));
+    }
+
+    [TestCase(3, "Degraded: external-hours-sync failed 3 runs in a row")]
+    [TestCase(2, "Healthy: last run Failed")]
+    public async Task Ready_ConsecutiveFailedRuns_DegradedNamingThePeerAfterThree(int failures, string expected)
+    {
+        using var kimai = new KimaiStandIn(() => DateTime.UtcNow);
+        using var civicrm = new CiviCrmStandIn();
+        using var factory = await Factory(kimai, civicrm).StartAsync();
+        await SeedRunsAsync(factory, JobRunOutcome.Succeeded, failures);
+
+        var check = await ExternalHoursCheckAsync(factory);
+
+        Assert.That($"{check["status"]}: {check["description"]}", Does.StartWith(expected));
+        Assert.That(check["description"]!.GetValue<string>(), Does.Contain("CiviCRM: refused the API key"));
+    }
+
+    [Test]
+    public async Task Ready_FailuresThenSuccess_Healthy()
+    {
+        using var kimai = new KimaiStandIn(() => DateTime.UtcNow);
+        using var civicrm = new CiviCrmStandIn();
+        using var factory = await Factory(kimai, civicrm).StartAsync();
+        await SeedRunsAsync(factory, JobRunOutcome.Failed, 3);
+        await SeedRunsAsync(factory, JobRunOutcome.Succeeded, 0);
+
+        var check = await ExternalHoursCheckAsync(factory);
+
+        Assert.That(check["status"]!.GetValue<string>(), Is.EqualTo("Healthy"));
+    }
+
+    /// <summary>The external-hours entry of /health/ready (the test host runs no scheduler, so the whole answer is 503).</summary>
+    private static async Task<JsonNode> ExternalHoursCheckAsync(ConnectorApiFactory factory)
+    {
+        using var client = factory.CreateClient();
+        using var response = await client.GetAsync("/health/ready");
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        return body["checks"]!.AsArray().Single(c => c!["name"]!.GetValue<string>() == "external-hours")!;
+    }
+
+    /// <summary>One run with <paramref name="first"/>'s outcome, then <paramref name="failures"/> failed runs, as the job listener records them.</summary>
+    private static async Task SeedRunsAsync(ConnectorApiFactory factory, JobRunOutcome first, int failures)
+    {
+        var state = factory.Services.GetRequiredService<IDbContextFactory<ConnectorStateDbContext>>();
+        await using var db = await state.CreateDbContextAsync();
+        var at = DateTime.UtcNow.AddHours(-1);
+        db.JobRuns.Add(new JobRun { JobId = "external-hours-sync", StartedAt = at, FinishedAt = at, Outcome = first, Message = first == JobRunOutcome.Failed ? "CiviCRM: refused the API key (HTTP 401)" : "fetched 3" });
+        for (var i = 1; i <= failures; i++)
+        {
+            db.JobRuns.Add(new JobRun { JobId = "external-hours-sync", StartedAt = at.AddMinutes(i), FinishedAt = at.AddMinutes(i), Outcome = JobRunOutcome.Failed, Message = "CiviCRM: refused the API key (HTTP 401)" });
+        }
+        await db.SaveChangesAsync();
     }
 
     private static ConnectorApiFactory Factory(KimaiStandIn kimai, CiviCrmStandIn civicrm) => new(Settings, configureServices: services =>

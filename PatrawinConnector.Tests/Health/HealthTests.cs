@@ -18,7 +18,7 @@ public sealed class HealthTests
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(body["status"]!.GetValue<string>(), Is.EqualTo("Healthy"));
-        Assert.That(Checks(body).Keys, Is.EquivalentTo(new[] { "patrawin", "patrawin-schema", "state-store", "scheduler", "wisetime", "pending-time", "long-poll" }));
+        Assert.That(Checks(body).Keys, Is.EquivalentTo(new[] { "patrawin", "patrawin-schema", "state-store", "scheduler", "wisetime", "pending-time", "long-poll", "external-hours" }));
         Assert.That(body["checks"]!.AsArray().Select(c => c!["durationMs"]!.GetValue<double>()), Has.All.GreaterThanOrEqualTo(0));
     }
 
