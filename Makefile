@@ -1,5 +1,5 @@
 # Shortcuts; each is one documented command.
-.PHONY: run test docker bench-webhook bench-tag-sync
+.PHONY: run test docker bench-webhook bench-tag-sync bench-external-hours
 
 run:            ## the connector on its sandboxes, on http://localhost:8080
 	dotnet run --project PatrawinConnector.Api
@@ -15,3 +15,6 @@ bench-webhook:  ## webhook posts/s, p50, p99 on the sandbox
 
 bench-tag-sync: ## first tag-sync of 1,000,000 cases against a 20 ms stand-in
 	scripts/bench-tag-sync.sh
+
+bench-external-hours: ## first Kimai to CiviCRM sync of 100,000 entries against 20 ms stand-ins
+	scripts/bench-external-hours.sh

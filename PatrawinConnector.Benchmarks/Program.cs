@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
     "generate" => await LargePatrawin.GenerateAsync(args[1..]),
     "wisetime-standin" => await WiseTimeStandIn.RunAsync(args[1..]),
     "tag-sync" => await TagSyncLoad.RunAsync(args[1..]),
+    "external-hours" => await ExternalHoursLoad.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -21,7 +22,9 @@ static int Usage()
                              a Connect API stand-in on 127.0.0.1 that answers every call after MS milliseconds
           tag-sync           --patrawin FILE --url URL [--concurrency C] [--batch B]
                              the whole first tag-sync against the stand-in; prints tags/s, wall time, peak memory, page query times
-        scripts/bench-webhook.sh and scripts/bench-tag-sync.sh run them end to end.
+          external-hours     [--entries N] [--projects P] [--latency-ms MS] [--concurrency C]
+                             the first Kimai → CiviCRM sync against in-process stand-ins; prints entries/s, peak memory, a no-op rerun
+        scripts/bench-webhook.sh, scripts/bench-tag-sync.sh and scripts/bench-external-hours.sh run them end to end.
         """);
     return 64;
 }

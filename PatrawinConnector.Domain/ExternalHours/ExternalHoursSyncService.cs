@@ -99,8 +99,9 @@ public sealed class ExternalHoursSyncService(
         var entries = (await kimai.GetTimesheetsAsync(query, ct)).ToDictionary(e => e.Id);
 
         // Mappings added or re-pointed: back-fill their projects, so unmapped entries become activities and moved ones move.
+        // The first run's fetch already holds every project's entries since SYNC_FROM.
         var applied = mappings.Values.Where(m => m.NeedsApply).ToList();
-        foreach (var mapping in applied)
+        foreach (var mapping in sync.CursorUtc is null ? [] : applied)
         {
             foreach (var entry in await kimai.GetTimesheetsAsync(new KimaiTimesheetQuery(BeginLocal: ToZone(syncFrom, kimaiZone), Project: mapping.KimaiProjectId, PageSize: settings.PageSize), ct))
             {

@@ -181,18 +181,31 @@ public sealed class ExternalHoursSyncTests
         Assert.That(_civicrm.Activities, Has.Count.EqualTo(30));
     }
 
-    [Test]
-    public async Task Run_CreateAnswerLost_NextRunAdoptsTheActivityInsteadOfDuplicating()
+    [TestCase("create", false, TestName = "Run_CrashBeforeCreateReachesCiviCrm_NextRunCreatesOnce")]
+    [TestCase("create", true, TestName = "Run_CreateAnswerLost_NextRunAdoptsTheActivityInsteadOfDuplicating")]
+    [TestCase("update", false, TestName = "Run_CrashBeforeUpdateReachesCiviCrm_NextRunUpdates")]
+    [TestCase("update", true, TestName = "Run_UpdateAnswerLost_NextRunUpdatesAgainNoDuplicate")]
+    public async Task Run_CrashInsideApply_NextRunLeavesExactlyOneActivityWithTheLatestValues(string action, bool afterStoring)
     {
         await MapAsync(3, 202);
         _kimai.Put(5001, "2024-05-14T09:00:00+0200", "2024-05-14T10:30:00+0200", 5400, 3);
-        _civicrm.LoseNextCreateAnswer = true;
+        if (action == "update")
+        {
+            await RunAsync();
+            _clock.Now += TimeSpan.FromMinutes(5);
+            _kimai.Put(5001, "2024-05-14T09:00:00+0200", "2024-05-14T11:00:00+0200", 7200, 3);
+        }
+        _civicrm.CrashNext = (action, afterStoring);
 
-        Assert.That(RunAsync, Throws.InstanceOf<ExternalServiceException>());
+        Assert.That(RunAsync, Throws.InstanceOf<ExternalServiceException>().With.Message.Contains("CiviCRM"));
+        var cursorAfterCrash = (await SyncStateAsync())?.CursorUtc;
+        _clock.Now += TimeSpan.FromMinutes(5);
         await RunAsync();
 
         Assert.That(_civicrm.Activities, Has.Count.EqualTo(1));
+        Assert.That(_civicrm.ActivityFor(5001)["duration"]!.GetValue<int>(), Is.EqualTo(action == "update" ? 120 : 90));
         Assert.That((await EntryAsync(5001))!.State, Is.EqualTo(ExternalHoursEntryState.Synced));
+        Assert.That(cursorAfterCrash, Is.EqualTo(action == "update" ? new DateTime(2024, 5, 20, 8, 0, 0) : null), "a failed run does not move the cursor");
     }
 
     [Test]

@@ -10,7 +10,8 @@ namespace PatrawinConnector.Tests.ExternalHours;
 public sealed class KimaiStandIn(Func<DateTime> now) : HttpMessageHandler
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<int, (JsonObject Entry, DateTime ModifiedAt)> _entries = [];
+    private static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+    private readonly Dictionary<int, (JsonObject Entry, DateTime ModifiedAt, DateTime BeginLocal)> _entries = [];
 
     public List<JsonObject> Projects { get; } = [];
     public bool Down { get; set; }
@@ -24,7 +25,7 @@ public sealed class KimaiStandIn(Func<DateTime> now) : HttpMessageHandler
             {
                 ["id"] = id, ["begin"] = begin, ["end"] = end, ["duration"] = duration, ["break"] = 0,
                 ["description"] = description, ["project"] = project, ["activity"] = 1, ["user"] = 2,
-            }, now());
+            }, now(), TimeZoneInfo.ConvertTime(DateTimeOffset.ParseExact(begin, "yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture), Zone).DateTime);
         }
     }
 
@@ -61,7 +62,7 @@ public sealed class KimaiStandIn(Func<DateTime> now) : HttpMessageHandler
                 return _entries.TryGetValue(id, out var one) ? Json(one.Entry.ToJsonString()) : Task.FromResult(new HttpResponseMessage(HttpStatusCode.NotFound));
             }
 
-            IEnumerable<(JsonObject Entry, DateTime ModifiedAt)> matching = _entries.Values;
+            IEnumerable<(JsonObject Entry, DateTime ModifiedAt, DateTime BeginLocal)> matching = _entries.Values;
             if (query["modified_after"] is { } modified)
             {
                 var after = DateTime.ParseExact(modified, "yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
@@ -70,14 +71,13 @@ public sealed class KimaiStandIn(Func<DateTime> now) : HttpMessageHandler
             if (query["begin"] is { } begin)
             {
                 var from = DateTime.ParseExact(begin, "yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
-                matching = matching.Where(e => TimeZoneInfo.ConvertTime(DateTimeOffset.ParseExact(e.Entry["begin"]!.GetValue<string>(), "yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
-                    TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin")).DateTime >= from);
+                matching = matching.Where(e => e.BeginLocal >= from);
             }
             if (query["project"] is { } project)
             {
                 matching = matching.Where(e => e.Entry["project"]!.GetValue<int>() == int.Parse(project, CultureInfo.InvariantCulture));
             }
-            var all = matching.OrderBy(e => e.Entry["id"]!.GetValue<int>()).Select(e => e.Entry).ToList();
+            var all = matching.OrderBy(e => e.Entry["id"]!.GetValue<int>()).Select(e => e.Entry).ToList();   // Kimai's orderBy=id
             var size = int.Parse(query["size"] ?? "50", CultureInfo.InvariantCulture);
             var page = int.Parse(query["page"] ?? "1", CultureInfo.InvariantCulture);
             var pages = Math.Max(1, (all.Count + size - 1) / size);
@@ -104,14 +104,20 @@ public sealed class CiviCrmStandIn : HttpMessageHandler
     private readonly Lock _gate = new();
     private int _nextId = 9000;
 
-    public Dictionary<int, JsonObject> Activities { get; } = [];
+    private readonly Dictionary<int, JsonObject> _activities = [];
+    private readonly Dictionary<string, int> _bySubject = [];   // the subject is the sync's idempotency key: looked up before every create
+
+    public IReadOnlyDictionary<int, JsonObject> Activities => _activities;
     public Dictionary<int, string> Organisations { get; } = new() { [202] = "Acme Ltd", [203] = "Globex AG" };
     public List<string> Writes { get; } = [];
     public bool Down { get; set; }
     /// <summary>Creates of this subject fail with an API error (HTTP 500 JSON).</summary>
     public string? RefuseSubject { get; set; }
-    /// <summary>The next create is stored, but its answer never arrives.</summary>
-    public bool LoseNextCreateAnswer { get; set; }
+    /// <summary>
+    /// The next call of this action (<c>create</c> or <c>update</c>) dies: before CiviCRM stores anything, or after it stored
+    /// the change but before the answer leaves (a timeout, a reset connection, the connector killed mid-call).
+    /// </summary>
+    public (string Action, bool AfterStoring)? CrashNext { get; set; }
     public int? ActivityTypeValue { get; private set; }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -146,6 +152,9 @@ public sealed class CiviCrmStandIn : HttpMessageHandler
                     return Values([.. Organisations
                         .Where(o => (byId is null || o.Key == byId) && (like is null || o.Value.Contains(like, StringComparison.OrdinalIgnoreCase)))
                         .Select(o => new JsonObject { ["id"] = o.Key, ["display_name"] = o.Value })]);
+                case ("Activity", "create") when CrashesBeforeStoring("create"):
+                case ("Activity", "update") when CrashesBeforeStoring("update"):
+                    throw new HttpRequestException("connection reset before the request reached CiviCRM");
                 case ("Activity", "create"):
                     var values = parameters["values"]!.AsObject();
                     if (values["subject"]!.GetValue<string>() == RefuseSubject)
@@ -153,18 +162,15 @@ public sealed class CiviCrmStandIn : HttpMessageHandler
                         return new HttpResponseMessage(HttpStatusCode.InternalServerError) { Content = new StringContent("""{"error_code": "1", "error_message": "DB Error: constraint violation", "status": 500}""") };
                     }
                     var id = ++_nextId;
-                    Activities[id] = (JsonObject)values.DeepClone();
+                    _activities[id] = (JsonObject)values.DeepClone();
+                    _bySubject[values["subject"]!.GetValue<string>()] = id;
                     Writes.Add($"Activity.create {id}");
-                    if (LoseNextCreateAnswer)
-                    {
-                        LoseNextCreateAnswer = false;
-                        throw new HttpRequestException("connection reset after the activity was stored");
-                    }
+                    CrashIfAfterStoring("create");
                     return Values([new JsonObject { ["id"] = id }]);
                 case ("Activity", "update"):
                 {
                     var target = parameters["where"]![0]![2]!.GetValue<int>();
-                    if (!Activities.TryGetValue(target, out var activity))
+                    if (!_activities.TryGetValue(target, out var activity))
                     {
                         return Values([]);
                     }
@@ -173,22 +179,47 @@ public sealed class CiviCrmStandIn : HttpMessageHandler
                         activity[key] = value?.DeepClone();
                     }
                     Writes.Add($"Activity.update {target}");
+                    CrashIfAfterStoring("update");
                     return Values([new JsonObject { ["id"] = target }]);
                 }
                 case ("Activity", "delete"):
                 {
                     var target = parameters["where"]![0]![2]!.GetValue<int>();
                     Writes.Add($"Activity.delete {target}");
-                    return Values(Activities.Remove(target) ? [new JsonObject { ["id"] = target }] : []);
+                    if (!_activities.Remove(target, out var removed))
+                    {
+                        return Values([]);
+                    }
+                    _bySubject.Remove(removed["subject"]!.GetValue<string>());
+                    return Values([new JsonObject { ["id"] = target }]);
                 }
                 case ("Activity", "get"):
                 {
                     var subject = parameters["where"]!.AsArray().Single(w => w![0]!.GetValue<string>() == "subject")![2]!.GetValue<string>();
-                    return Values([.. Activities.Where(a => a.Value["subject"]!.GetValue<string>() == subject).Select(a => new JsonObject { ["id"] = a.Key })]);
+                    return Values(_bySubject.TryGetValue(subject, out var found) ? [new JsonObject { ["id"] = found }] : []);
                 }
                 default:
                     return new HttpResponseMessage(HttpStatusCode.InternalServerError) { Content = new StringContent($$"""{"error_code": "1", "error_message": "unknown {{entity}}.{{action}}"}""") };
             }
+        }
+    }
+
+    private bool CrashesBeforeStoring(string action)
+    {
+        if (CrashNext is not { AfterStoring: false } crash || crash.Action != action)
+        {
+            return false;
+        }
+        CrashNext = null;
+        return true;
+    }
+
+    private void CrashIfAfterStoring(string action)
+    {
+        if (CrashNext is { AfterStoring: true } crash && crash.Action == action)
+        {
+            CrashNext = null;
+            throw new HttpRequestException($"connection reset after CiviCRM stored the {action}");
         }
     }
 
