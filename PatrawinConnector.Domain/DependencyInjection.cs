@@ -123,13 +123,11 @@ public static class DependencyInjection
                     http.DefaultRequestHeaders.Add("X-AUTH-TOKEN", hours.KimaiApiPassword);
                 }
             })
-            .AddHttpMessageHandler(sp => new ResilienceHandler(sp.GetRequiredService<Polly.ResiliencePipeline<HttpResponseMessage>>()));
+            .AddHttpMessageHandler(sp => ExternalHoursHandler(sp, "Kimai"));
         services.AddHttpClient<CiviCrmClient>((sp, http) =>
         {
-            // No automatic retry: Activity.create is not idempotent. A run that fails is repeated by the next one,
-            // which finds an unanswered create by its subject.
             var hours = sp.GetRequiredService<IOptions<ExternalHoursOptions>>().Value;
-            http.Timeout = TimeSpan.FromSeconds(30);
+            http.Timeout = Timeout.InfiniteTimeSpan;   // the pipeline times each attempt
             if (hours.CivicrmApi4Url is { Length: > 0 } url)
             {
                 http.BaseAddress = new Uri(url.TrimEnd('/') + "/");
@@ -140,9 +138,14 @@ public static class DependencyInjection
             {
                 http.DefaultRequestHeaders.Add("X-Civi-Key", siteKey);
             }
-        });
+        })
+            .AddHttpMessageHandler(sp => ExternalHoursHandler(sp, "CiviCRM"));
+        services.AddSingleton<ExternalHoursRunGate>();
         services.AddScoped<ExternalHoursSyncService>();
         services.AddScoped<ExternalHoursMappingService>();
         return builder;
     }
+
+    private static ResilienceHandler ExternalHoursHandler(IServiceProvider sp, string service) => new(ExternalHoursResilience.Create(
+        service, sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ExternalHoursResilience).FullName!)));
 }

@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Polly.Timeout;
 
 namespace PatrawinConnector.Domain.ExternalHours;
 
 /// <summary>
 /// CiviCRM APIv4 over HTTP (external-hours.md d): POST <c>{CIVICRM_API4_URL}/{Entity}/{action}</c> with the form field
 /// <c>params</c> holding the JSON parameters; AuthX headers (X-Civi-Auth, X-Requested-With, optional X-Civi-Key) are set
-/// when the client is registered. Errors are told apart: a JSON error with HTTP 500 is about this call (entry level);
+/// when the client is registered, with <see cref="ExternalHoursResilience"/> retrying all but creates. Errors are told apart: a JSON error with HTTP 500 is about this call (entry level);
 /// 401, 403, 503, a body that is not JSON, or no answer are infrastructure failures.
 /// </summary>
 public sealed class CiviCrmClient(HttpClient http)
@@ -18,17 +19,22 @@ public sealed class CiviCrmClient(HttpClient http)
     public async Task<IReadOnlyList<JsonElement>> CallAsync(string entity, string action, object parameters, CancellationToken ct)
     {
         var path = $"{entity}/{action}";
-        using var content = new FormUrlEncodedContent([new("params", JsonSerializer.Serialize(parameters))]);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new FormUrlEncodedContent([new("params", JsonSerializer.Serialize(parameters))]),
+        };
+        // a create is sent once: a lost answer may hide a stored activity, which the next run finds by its subject
+        request.Options.Set(ExternalHoursResilience.NotIdempotent, action == "create");
         HttpResponseMessage response;
         try
         {
-            response = await http.PostAsync(path, content, ct);
+            response = await http.SendAsync(request, ct);
         }
         catch (HttpRequestException e)
         {
             throw new ExternalServiceException(Service, $"could not be reached ({path}): {e.Message}", inner: e);
         }
-        catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
+        catch (Exception e) when (e is TimeoutRejectedException || e is TaskCanceledException && !ct.IsCancellationRequested)
         {
             throw new ExternalServiceException(Service, $"did not answer in time ({path})", inner: e);
         }

@@ -64,6 +64,7 @@ public sealed class ExternalHoursSyncService(
     CiviCrmClient civicrm,
     IDbContextFactory<ConnectorStateDbContext> state,
     StateWriteGate writeGate,
+    ExternalHoursRunGate runGate,
     TimeProvider clock,
     IOptions<ExternalHoursOptions> options,
     IOptions<PatrawinOptions> patrawin,
@@ -75,6 +76,12 @@ public sealed class ExternalHoursSyncService(
     private TimeZoneInfo CivicrmZone => TimeZoneInfo.FindSystemTimeZoneById(options.Value.CivicrmTimeZone is { Length: > 0 } zone ? zone : patrawin.Value.TimeZone);
 
     public async Task<ExternalHoursRunSummary> RunAsync(CancellationToken ct)
+    {
+        using var _ = await runGate.EnterAsync(ct);
+        return await RunAloneAsync(ct);
+    }
+
+    private async Task<ExternalHoursRunSummary> RunAloneAsync(CancellationToken ct)
     {
         var settings = options.Value;
         var summary = new ExternalHoursRunSummary();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Polly.Timeout;
 
 namespace PatrawinConnector.Domain.ExternalHours;
 
@@ -116,7 +117,7 @@ public sealed class KimaiClient(HttpClient http)
         {
             throw new ExternalServiceException(Service, $"could not be reached ({path}): {e.Message}", inner: e);
         }
-        catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
+        catch (Exception e) when (e is TimeoutRejectedException || e is TaskCanceledException && !ct.IsCancellationRequested)
         {
             throw new ExternalServiceException(Service, $"did not answer in time ({path})", inner: e);
         }

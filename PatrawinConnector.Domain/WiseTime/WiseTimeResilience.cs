@@ -84,7 +84,7 @@ public static class WiseTimeResilience
     };
 
     /// <summary>The wait a 429 or 503 asks for (Retry-After as seconds or as a date), or null to use the backoff.</summary>
-    private static TimeSpan? RetryAfter(HttpResponseMessage? response)
+    internal static TimeSpan? RetryAfter(HttpResponseMessage? response)
     {
         var retryAfter = response?.Headers.RetryAfter;
         if (retryAfter?.Delta is { } delta)
@@ -99,7 +99,7 @@ public static class WiseTimeResilience
         return null;
     }
 
-    private static string Describe(Outcome<HttpResponseMessage> outcome) =>
+    internal static string Describe(Outcome<HttpResponseMessage> outcome) =>
         outcome.Exception?.GetType().Name ?? $"HTTP {(int)outcome.Result!.StatusCode}";
 }
 

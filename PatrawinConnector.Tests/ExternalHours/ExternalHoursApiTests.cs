@@ -38,6 +38,21 @@ public sealed class ExternalHoursApiTests
     }
 
     [Test]
+    public async Task GetProjects_KimaiBusyTwice_TheRegisteredClientRetriesAndAnswers()
+    {
+        using var kimai = new KimaiStandIn(() => DateTime.UtcNow) { BusyAnswers = 2 };
+        using var civicrm = new CiviCrmStandIn();
+        kimai.Projects.Add(new() { ["id"] = 3, ["name"] = "Servers", ["customer"] = 1, ["parentTitle"] = "Acme" });
+        using var factory = await Factory(kimai, civicrm).StartAsync();
+        using var client = Client(factory);
+
+        var projects = JsonNode.Parse(await client.GetStringAsync("/ops/api/external-hours/projects"))!.AsArray();
+
+        Assert.That(projects.Single()!["name"]!.GetValue<string>(), Is.EqualTo("Servers"));
+        Assert.That(kimai.Requests, Is.EqualTo(3));
+    }
+
+    [Test]
     public async Task PutMapping_NotAnOrganisation_400()
     {
         using var kimai = new KimaiStandIn(() => DateTime.UtcNow);

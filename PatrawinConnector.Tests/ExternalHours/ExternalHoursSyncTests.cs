@@ -209,6 +209,23 @@ public sealed class ExternalHoursSyncTests
     }
 
     [Test]
+    public async Task Run_TwoTriggersOverlap_EachEntryBecomesExactlyOneActivity()
+    {
+        await MapAsync(3, 202);
+        for (var id = 5001; id <= 5040; id++)
+        {
+            _kimai.Put(id, "2024-05-14T09:00:00+0200", "2024-05-14T10:00:00+0200", 3600, 3);
+        }
+        _civicrm.CreateLatency = TimeSpan.FromMilliseconds(30);   // both runs would look up each subject before either stores it
+
+        var runs = await Task.WhenAll(Task.Run(RunAsync), Task.Run(RunAsync));
+
+        Assert.That(_civicrm.Writes.Count(w => w.StartsWith("Activity.create", StringComparison.Ordinal)), Is.EqualTo(40));
+        Assert.That(_civicrm.Activities, Has.Count.EqualTo(40));
+        Assert.That(runs.Select(r => r.Created), Is.EquivalentTo(new[] { 40, 0 }), "the second trigger waits, then finds nothing to do");
+    }
+
+    [Test]
     public async Task Run_OneEntryRefusedByCiviCrm_ParkedWithBackoffOthersSyncedCursorMoves()
     {
         await MapAsync(3, 202);
@@ -260,6 +277,7 @@ public sealed class ExternalHoursSyncTests
         Kimai(), Civicrm(),
         _harness.Services.GetRequiredService<IDbContextFactory<ConnectorStateDbContext>>(),
         _harness.Services.GetRequiredService<StateWriteGate>(),
+        _harness.Services.GetRequiredService<ExternalHoursRunGate>(),
         _clock, MsOptions.Create(_options), MsOptions.Create(new PatrawinOptions()),
         NullLogger<ExternalHoursSyncService>.Instance).RunAsync(CancellationToken.None);
 

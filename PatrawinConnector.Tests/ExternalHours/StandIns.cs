@@ -15,6 +15,8 @@ public sealed class KimaiStandIn(Func<DateTime> now) : HttpMessageHandler
 
     public List<JsonObject> Projects { get; } = [];
     public bool Down { get; set; }
+    /// <summary>How many of the next requests get a 503 with <c>Retry-After: 0</c> (a proxy restarting).</summary>
+    public int BusyAnswers { get; set; }
     public int Requests { get; private set; }
 
     public void Put(int id, string begin, string? end, long duration, int project, string? description = null)
@@ -45,6 +47,11 @@ public sealed class KimaiStandIn(Func<DateTime> now) : HttpMessageHandler
             if (Down)
             {
                 return Task.FromResult(new HttpResponseMessage(HttpStatusCode.BadGateway) { Content = new StringContent("<html>proxy</html>") });
+            }
+            if (BusyAnswers > 0)
+            {
+                BusyAnswers--;
+                return Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Headers = { RetryAfter = new(TimeSpan.Zero) } });
             }
             var path = request.RequestUri!.AbsolutePath;
             var query = HttpUtility.ParseQueryString(request.RequestUri.Query);
@@ -119,6 +126,8 @@ public sealed class CiviCrmStandIn : HttpMessageHandler
     /// </summary>
     public (string Action, bool AfterStoring)? CrashNext { get; set; }
     public int? ActivityTypeValue { get; private set; }
+    /// <summary>Time an <c>Activity.create</c> takes before CiviCRM stores it (a busy database).</summary>
+    public TimeSpan CreateLatency { get; set; }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -126,6 +135,10 @@ public sealed class CiviCrmStandIn : HttpMessageHandler
         var parameters = JsonNode.Parse(form["params"]!)!.AsObject();
         var segments = request.RequestUri!.AbsolutePath.Split('/');
         var (entity, action) = (segments[^2], segments[^1]);
+        if (entity == "Activity" && action == "create" && CreateLatency > TimeSpan.Zero)
+        {
+            await Task.Delay(CreateLatency, cancellationToken);
+        }
         lock (_gate)
         {
             if (Down)
