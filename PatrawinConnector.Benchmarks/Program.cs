@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
     "generate" => await LargePatrawin.GenerateAsync(args[1..]),
     "wisetime-standin" => await WiseTimeStandIn.RunAsync(args[1..]),
     "tag-sync" => await TagSyncLoad.RunAsync(args[1..]),
+    "external-hours-standins" => await ExternalHoursStandIns.RunAsync(args[1..]),
     "external-hours" => await ExternalHoursLoad.RunAsync(args[1..]),
     _ => Usage(),
 };
@@ -22,8 +23,10 @@ static int Usage()
                              a Connect API stand-in on 127.0.0.1 that answers every call after MS milliseconds
           tag-sync           --patrawin FILE --url URL [--concurrency C] [--batch B]
                              the whole first tag-sync against the stand-in; prints tags/s, wall time, peak memory, page query times
-          external-hours     [--entries N] [--projects P] [--latency-ms MS] [--concurrency C]
-                             the first Kimai → CiviCRM sync against in-process stand-ins; prints entries/s, peak memory, a no-op rerun
+          external-hours-standins [--port P] [--latency-ms MS] [--entries N] [--projects P]
+                             Kimai and CiviCRM stand-ins on 127.0.0.1 holding N entries over P projects, answering after MS milliseconds
+          external-hours     [--url URL] [--concurrency C]
+                             the first Kimai → CiviCRM sync against the stand-ins; prints entries/s, peak memory, a no-op rerun
         scripts/bench-webhook.sh, scripts/bench-tag-sync.sh and scripts/bench-external-hours.sh run them end to end.
         """);
     return 64;

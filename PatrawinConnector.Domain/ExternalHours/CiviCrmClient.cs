@@ -86,16 +86,24 @@ public sealed class CiviCrmClient(HttpClient http)
     public async Task<bool> DeleteActivityAsync(int activityId, CancellationToken ct) =>
         (await CallAsync("Activity", "delete", new { where = new object[] { new object[] { "id", "=", activityId } } }, ct)).Count > 0;
 
-    /// <summary>The activity an earlier, unanswered create stored, found by its idempotency key (type and subject).</summary>
-    public async Task<int?> FindActivityAsync(int activityTypeId, string subject, CancellationToken ct)
+    /// <summary>
+    /// Activities an earlier, unanswered create stored, found by their idempotency key (type and subject): subject → id,
+    /// the lowest id when an administrator copied one. No limit, so a long subject list cannot hide a match.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, int>> FindActivitiesAsync(int activityTypeId, IReadOnlyCollection<string> subjects, CancellationToken ct)
     {
         var found = await CallAsync("Activity", "get", new
         {
-            select = new[] { "id" },
-            where = new object[] { new object[] { "activity_type_id", "=", activityTypeId }, new object[] { "subject", "=", subject } },
-            limit = 2,
+            select = new[] { "id", "subject" },
+            where = new object[] { new object[] { "activity_type_id", "=", activityTypeId }, new object[] { "subject", "IN", subjects } },
+            orderBy = new Dictionary<string, string> { ["id"] = "ASC" },
         }, ct);
-        return found.Count == 0 ? null : found[0].GetProperty("id").GetInt32();
+        var bySubject = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var activity in found)
+        {
+            bySubject.TryAdd(activity.GetProperty("subject").GetString() ?? string.Empty, activity.GetProperty("id").GetInt32());
+        }
+        return bySubject;
     }
 
     /// <summary>The "Service Hours" activity type's value: by machine name, else by label, else created (d.7).</summary>

@@ -72,6 +72,7 @@ public sealed class ExternalHoursSyncService(
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromHours(24);
+    private const int LookUpBatch = 100;
 
     private TimeZoneInfo CivicrmZone => TimeZoneInfo.FindSystemTimeZoneById(options.Value.CivicrmTimeZone is { Length: > 0 } zone ? zone : patrawin.Value.TimeZone);
 
@@ -136,6 +137,7 @@ public sealed class ExternalHoursSyncService(
         // 5. Apply.
         summary.Fetched = entries.Count;
         var context = new ApplyContext(mappings, typeValue, CivicrmZone, summary);
+        await LookUpUnknownActivitiesAsync(entries, context, ct);
         await ApplyAllAsync(entries.Values, context, ct);
         foreach (var id in deleted)
         {
@@ -166,23 +168,89 @@ public sealed class ExternalHoursSyncService(
     {
         /// <summary>Entries this run already applied (reconciliation lists them again).</summary>
         public ConcurrentDictionary<int, bool> Applied { get; } = new();
+
+        /// <summary>
+        /// Entry → the activity CiviCRM holds under its subject, looked up in batches before applying; null: none, and the
+        /// ledger row is already <c>Pending</c>.
+        /// </summary>
+        public ConcurrentDictionary<int, int?> LookedUp { get; } = new();
+
+        /// <summary>Where <c>Synced</c> marks go while <see cref="ApplyAllAsync"/> runs; null: written at once.</summary>
+        public LedgerWriter? Marks { get; set; }
     }
 
-    private async Task ApplyAllAsync(IEnumerable<KimaiTimesheet> entries, ApplyContext context, CancellationToken ct) =>
-        await Parallel.ForEachAsync(entries.Where(e => context.Applied.TryAdd(e.Id, true)).OrderBy(e => e.Id),
-            new ParallelOptions { MaxDegreeOfParallelism = options.Value.Concurrency, CancellationToken = ct },
-            async (entry, token) =>
+    /// <summary>
+    /// The idempotency look-up of e.6 for every entry about to be created, a hundred subjects per <c>Activity.get</c>
+    /// instead of one call each, and the <c>Pending</c> mark of those CiviCRM does not hold, in one transaction per
+    /// hundred: the first sync costs one CiviCRM round trip and one ledger write per entry, not two of each.
+    /// </summary>
+    private async Task LookUpUnknownActivitiesAsync(IReadOnlyDictionary<int, KimaiTimesheet> entries, ApplyContext context, CancellationToken ct)
+    {
+        var candidates = entries.Values.Where(e => !e.IsRunning && e.Project is { } p && context.Mappings.ContainsKey(p)).Select(e => e.Id).ToList();
+        var unknown = new List<int>();
+        await using (var db = await state.CreateDbContextAsync(ct))
+        {
+            foreach (var chunk in candidates.Chunk(500))
             {
-                try
+                var known = await db.ExternalHoursEntries.Where(e => chunk.Contains(e.KimaiTimesheetId) && e.CivicrmActivityId != null)
+                    .Select(e => e.KimaiTimesheetId).ToListAsync(ct);
+                unknown.AddRange(chunk.Except(known));
+            }
+        }
+
+        await Parallel.ForEachAsync(unknown.Chunk(LookUpBatch),
+            new ParallelOptions { MaxDegreeOfParallelism = options.Value.Concurrency, CancellationToken = ct },
+            async (chunk, token) =>
+            {
+                var found = await civicrm.FindActivitiesAsync(context.ActivityType, [.. chunk.Select(ActivityValues.SubjectOf)], token);
+                await MarkPendingAsync(chunk.Where(id => !found.ContainsKey(ActivityValues.SubjectOf(id))).Select(id => entries[id]), token);
+                foreach (var id in chunk)
                 {
-                    context.Summary.Count(await ApplyAsync(entry, context, token));
-                }
-                catch (ExternalServiceException e) when (e.EntryLevel)
-                {
-                    context.Summary.Failed.Add(entry.Id);
-                    await ParkAsync(entry, e.Message, token);
+                    context.LookedUp[id] = found.TryGetValue(ActivityValues.SubjectOf(id), out var activity) ? activity : null;
                 }
             });
+    }
+
+    /// <summary>Ledger rows about to get their activity created: <c>Pending</c> first (e.6), as one transaction.</summary>
+    private Task MarkPendingAsync(IEnumerable<KimaiTimesheet> creating, CancellationToken ct) =>
+        SaveEntriesAsync([.. creating.Select(entry => new LedgerChange(entry.Id, row =>
+        {
+            row.State = ExternalHoursEntryState.Pending;
+            Describe(row, entry, JsonSerializer.Serialize(entry, Json));
+        }))], ct);
+
+    /// <summary>
+    /// Applies the entries EXTERNAL_HOURS_CONCURRENCY at a time. Their <c>Synced</c> marks go to one writer that commits
+    /// a hundred per transaction while the CiviCRM calls go on; whatever is queued is written before this returns, even
+    /// when the run fails. A crash loses at most marks whose activities the next run finds by subject.
+    /// </summary>
+    private async Task ApplyAllAsync(IEnumerable<KimaiTimesheet> entries, ApplyContext context, CancellationToken ct)
+    {
+        var marks = new LedgerWriter(batch => SaveEntriesAsync(batch, CancellationToken.None));
+        context.Marks = marks;
+        try
+        {
+            await Parallel.ForEachAsync(entries.Where(e => context.Applied.TryAdd(e.Id, true)).OrderBy(e => e.Id),
+                new ParallelOptions { MaxDegreeOfParallelism = options.Value.Concurrency, CancellationToken = ct },
+                async (entry, token) =>
+                {
+                    try
+                    {
+                        context.Summary.Count(await ApplyAsync(entry, context, token));
+                    }
+                    catch (ExternalServiceException e) when (e.EntryLevel)
+                    {
+                        context.Summary.Failed.Add(entry.Id);
+                        await ParkAsync(entry, e.Message, token);
+                    }
+                });
+        }
+        finally
+        {
+            context.Marks = null;
+            await marks.CompleteAsync();
+        }
+    }
 
     /// <summary>One entry's current state into CiviCRM (e.6); idempotent.</summary>
     private async Task<ApplyResult> ApplyAsync(KimaiTimesheet entry, ApplyContext context, CancellationToken ct)
@@ -231,25 +299,34 @@ public sealed class ExternalHoursSyncService(
         }
         if (activityId is null)
         {
-            if (await civicrm.FindActivityAsync(context.ActivityType, values.Subject, ct) is { } adopted)
+            // consumed once: a second apply of the entry in this run (reconciliation) looks again
+            var batched = context.LookedUp.TryRemove(entry.Id, out var found);
+            if (!batched)
+            {
+                found = (await civicrm.FindActivitiesAsync(context.ActivityType, [values.Subject], ct)).TryGetValue(values.Subject, out var single) ? single : null;
+            }
+            if (found is { } adopted)
             {
                 await civicrm.UpdateActivityAsync(adopted, values, ct);   // an earlier create's answer was lost
                 activityId = adopted;
             }
             else
             {
-                await SaveEntryAsync(entry.Id, row =>
+                if (!batched)
                 {
-                    row.State = ExternalHoursEntryState.Pending;
-                    Describe(row, entry, snapshot);
-                }, ct);
+                    await SaveEntryAsync(entry.Id, row =>
+                    {
+                        row.State = ExternalHoursEntryState.Pending;
+                        Describe(row, entry, snapshot);
+                    }, ct);
+                }
                 activityId = await civicrm.CreateActivityAsync(values, ct);
                 result = ApplyResult.Created;
             }
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        await SaveEntryAsync(entry.Id, row =>
+        await SaveSyncedAsync(context, new LedgerChange(entry.Id, row =>
         {
             row.State = ExternalHoursEntryState.Synced;
             row.CivicrmActivityId = activityId;
@@ -260,8 +337,20 @@ public sealed class ExternalHoursSyncService(
             row.NextAttemptAt = null;
             row.LastError = null;
             Describe(row, entry, snapshot);
-        }, ct);
+        }), ct);
         return result;
+    }
+
+    private async Task SaveSyncedAsync(ApplyContext context, LedgerChange change, CancellationToken ct)
+    {
+        if (context.Marks is { } marks)
+        {
+            await marks.AddAsync(change, ct);
+        }
+        else
+        {
+            await SaveEntriesAsync([change], ct);
+        }
     }
 
     /// <summary>Kimai confirmed the entry is gone: its activity goes (count 0 is fine), and so does its ledger row.</summary>
@@ -433,18 +522,25 @@ public sealed class ExternalHoursSyncService(
         return await db.ExternalHoursEntries.AsNoTracking().FirstOrDefaultAsync(e => e.KimaiTimesheetId == id, ct);
     }
 
-    private async Task SaveEntryAsync(int id, Action<ExternalHoursEntry> change, CancellationToken ct)
+    private Task SaveEntryAsync(int id, Action<ExternalHoursEntry> change, CancellationToken ct) => SaveEntriesAsync([new LedgerChange(id, change)], ct);
+
+    /// <summary>Changes ledger rows (made when missing) in one transaction.</summary>
+    private async Task SaveEntriesAsync(IReadOnlyList<LedgerChange> changes, CancellationToken ct)
     {
+        var ids = changes.Select(c => c.KimaiTimesheetId).Distinct().ToList();
         using (await writeGate.EnterAsync(ct))
         {
             await using var db = await state.CreateDbContextAsync(ct);
-            var row = await db.ExternalHoursEntries.FirstOrDefaultAsync(e => e.KimaiTimesheetId == id, ct);
-            if (row is null)
+            var rows = await db.ExternalHoursEntries.Where(e => ids.Contains(e.KimaiTimesheetId)).ToDictionaryAsync(e => e.KimaiTimesheetId, ct);
+            foreach (var (id, change) in changes)
             {
-                row = new ExternalHoursEntry { KimaiTimesheetId = id };
-                db.ExternalHoursEntries.Add(row);
+                if (!rows.TryGetValue(id, out var row))
+                {
+                    rows[id] = row = new ExternalHoursEntry { KimaiTimesheetId = id };
+                    db.ExternalHoursEntries.Add(row);
+                }
+                change(row);
             }
-            change(row);
             await db.SaveChangesAsync(ct);
         }
     }

@@ -102,6 +102,23 @@ public sealed class CiviCrmClientTests
     }
 
     [Test]
+    public async Task FindActivities_Subjects_OneGetWithInAndTheLowestIdPerSubject()
+    {
+        var handler = StubHandler.Always(HttpStatusCode.OK, """
+            {"values": [{"id": 9001, "subject": "Kimai timesheet #5001"}, {"id": 9003, "subject": "Kimai timesheet #5002"},
+                        {"id": 9007, "subject": "Kimai timesheet #5001"}], "count": 3}
+            """);
+
+        var found = await Client(handler).FindActivitiesAsync(58, ["Kimai timesheet #5001", "Kimai timesheet #5002", "Kimai timesheet #5003"], CancellationToken.None);
+
+        Assert.That(found, Is.EqualTo(new Dictionary<string, int> { ["Kimai timesheet #5001"] = 9001, ["Kimai timesheet #5002"] = 9003 }));
+        using var parameters = JsonDocument.Parse(HttpUtility.ParseQueryString(handler.Requests.Single().Body)["params"]!);
+        Assert.That(parameters.RootElement.GetProperty("where").ToString(), Is.EqualTo(
+            """[["activity_type_id","=",58],["subject","IN",["Kimai timesheet #5001","Kimai timesheet #5002","Kimai timesheet #5003"]]]"""));
+        Assert.That(parameters.RootElement.TryGetProperty("limit", out _), Is.False, "no limit: a cut-off list would hide a match and duplicate it");
+    }
+
+    [Test]
     public async Task UpdateAndDelete_NothingMatched_False()
     {
         var client = Client(StubHandler.Always(HttpStatusCode.OK, """{"values": [], "count": 0}"""));

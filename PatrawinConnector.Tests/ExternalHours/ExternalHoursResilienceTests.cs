@@ -77,12 +77,12 @@ public sealed class ExternalHoursResilienceTests
     public async Task CiviCrm_ReadUpdateDelete_RetriedOnA504()
     {
         var handler = Sequence(
-            (HttpStatusCode.GatewayTimeout, "gateway"), (HttpStatusCode.OK, """{"values": [{"id": 9001}], "count": 1}"""),
+            (HttpStatusCode.GatewayTimeout, "gateway"), (HttpStatusCode.OK, """{"values": [{"id": 9001, "subject": "Kimai timesheet #5001"}], "count": 1}"""),
             (HttpStatusCode.GatewayTimeout, "gateway"), (HttpStatusCode.OK, """{"values": [{"id": 9001}], "count": 1}"""),
             (HttpStatusCode.ServiceUnavailable, "maintenance"), (HttpStatusCode.OK, """{"values": [{"id": 9001}], "count": 1}"""));
         var client = CiviCrm(handler);
 
-        Assert.That(await client.FindActivityAsync(58, "Kimai timesheet #5001", CancellationToken.None), Is.EqualTo(9001));
+        Assert.That((await client.FindActivitiesAsync(58, ["Kimai timesheet #5001"], CancellationToken.None))["Kimai timesheet #5001"], Is.EqualTo(9001));
         Assert.That(await client.UpdateActivityAsync(9001, Values, CancellationToken.None), Is.True);
         Assert.That(await client.DeleteActivityAsync(9001, CancellationToken.None), Is.True);
         Assert.That(handler.Requests.Select(r => r.Request.RequestUri!.AbsolutePath.Split('/')[^1]),
@@ -132,7 +132,7 @@ public sealed class ExternalHoursResilienceTests
             ? throw new HttpRequestException("connection refused")
             : new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(NoActivities) });
 
-        Assert.That(await CiviCrm(handler).FindActivityAsync(58, "Kimai timesheet #5001", CancellationToken.None), Is.Null);
+        Assert.That(await CiviCrm(handler).FindActivitiesAsync(58, ["Kimai timesheet #5001"], CancellationToken.None), Is.Empty);
         Assert.That(handler.Requests, Has.Count.EqualTo(2));
     }
 

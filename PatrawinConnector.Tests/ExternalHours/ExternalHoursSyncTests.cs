@@ -64,6 +64,51 @@ public sealed class ExternalHoursSyncTests
     }
 
     [Test]
+    public async Task Run_ManyNewEntries_IdempotencyLookUpsBatchedAHundredSubjectsAtATime()
+    {
+        await MapAsync(3, 202);
+        for (var id = 1; id <= 250; id++)
+        {
+            _kimai.Put(id, "2024-05-14T09:00:00+0200", "2024-05-14T09:30:00+0200", 1800, 3);
+        }
+        _options.Concurrency = 1;                 // entries in id order: nothing else is in flight when #1 fails
+        _civicrm.CrashNext = ("create", true);   // the first create's answer is lost: the run fails after storing activity #1
+
+        Assert.That(RunAsync, Throws.InstanceOf<ExternalServiceException>());
+        _civicrm.Lookups.Clear();
+        _clock.Now += TimeSpan.FromMinutes(5);
+        var summary = await RunAsync();
+
+        Assert.That(_civicrm.Lookups, Is.EquivalentTo(new[] { 100, 100, 50 }), "the ledger knows no activity of any entry yet");
+        Assert.That(_civicrm.Activities, Has.Count.EqualTo(250));
+        Assert.That((summary.Created, summary.Updated), Is.EqualTo((249, 1)), "the activity the lost answer made is adopted from the batch");
+    }
+
+    [Test]
+    public async Task Run_FailsMidway_WhatWasAppliedIsInTheLedgerTheRestPendingAndTheNextRunFinishes()
+    {
+        await MapAsync(3, 202);
+        for (var id = 1; id <= 10; id++)
+        {
+            _kimai.Put(id, "2024-05-14T09:00:00+0200", "2024-05-14T09:30:00+0200", 1800, 3);
+        }
+        _options.Concurrency = 1;
+        _civicrm.UnreachableForSubject = "Kimai timesheet #6";
+
+        Assert.That(RunAsync, Throws.InstanceOf<ExternalServiceException>());
+        var states = await StatesAsync();
+        _civicrm.UnreachableForSubject = null;
+        _civicrm.Lookups.Clear();
+        _clock.Now += TimeSpan.FromMinutes(5);
+        var summary = await RunAsync();
+
+        Assert.That(states, Is.EqualTo(Enumerable.Range(1, 10).Select(id => id <= 5 ? "Synced" : "Pending")));
+        Assert.That(_civicrm.Lookups, Is.EqualTo(new[] { 5 }), "entries the ledger knows are not looked up again");
+        Assert.That((summary.Created, summary.Unchanged), Is.EqualTo((5, 5)));
+        Assert.That(_civicrm.Activities, Has.Count.EqualTo(10));
+    }
+
+    [Test]
     public async Task Run_NothingChanged_NoWritesAtAll()
     {
         await MapAsync(3, 202);
@@ -294,6 +339,12 @@ public sealed class ExternalHoursSyncTests
     {
         await using var db = await _harness.Services.GetRequiredService<IDbContextFactory<ConnectorStateDbContext>>().CreateDbContextAsync();
         return await db.ExternalHoursEntries.AsNoTracking().FirstOrDefaultAsync(e => e.KimaiTimesheetId == id);
+    }
+
+    private async Task<List<string>> StatesAsync()
+    {
+        await using var db = await _harness.Services.GetRequiredService<IDbContextFactory<ConnectorStateDbContext>>().CreateDbContextAsync();
+        return [.. (await db.ExternalHoursEntries.AsNoTracking().OrderBy(e => e.KimaiTimesheetId).ToListAsync()).Select(e => e.State.ToString())];
     }
 
     private async Task<ExternalHoursSyncState?> SyncStateAsync()

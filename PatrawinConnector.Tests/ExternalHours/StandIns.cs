@@ -117,9 +117,13 @@ public sealed class CiviCrmStandIn : HttpMessageHandler
     public IReadOnlyDictionary<int, JsonObject> Activities => _activities;
     public Dictionary<int, string> Organisations { get; } = new() { [202] = "Acme Ltd", [203] = "Globex AG" };
     public List<string> Writes { get; } = [];
+    /// <summary>The number of subjects each idempotency look-up (<c>Activity.get</c>) asked for.</summary>
+    public List<int> Lookups { get; } = [];
     public bool Down { get; set; }
     /// <summary>Creates of this subject fail with an API error (HTTP 500 JSON).</summary>
     public string? RefuseSubject { get; set; }
+    /// <summary>Creates of this subject never reach CiviCRM (a connection reset): an infrastructure failure.</summary>
+    public string? UnreachableForSubject { get; set; }
     /// <summary>
     /// The next call of this action (<c>create</c> or <c>update</c>) dies: before CiviCRM stores anything, or after it stored
     /// the change but before the answer leaves (a timeout, a reset connection, the connector killed mid-call).
@@ -168,6 +172,8 @@ public sealed class CiviCrmStandIn : HttpMessageHandler
                 case ("Activity", "create") when CrashesBeforeStoring("create"):
                 case ("Activity", "update") when CrashesBeforeStoring("update"):
                     throw new HttpRequestException("connection reset before the request reached CiviCRM");
+                case ("Activity", "create") when parameters["values"]!["subject"]!.GetValue<string>() == UnreachableForSubject:
+                    throw new HttpRequestException("connection reset before the request reached CiviCRM");
                 case ("Activity", "create"):
                     var values = parameters["values"]!.AsObject();
                     if (values["subject"]!.GetValue<string>() == RefuseSubject)
@@ -208,8 +214,16 @@ public sealed class CiviCrmStandIn : HttpMessageHandler
                 }
                 case ("Activity", "get"):
                 {
-                    var subject = parameters["where"]!.AsArray().Single(w => w![0]!.GetValue<string>() == "subject")![2]!.GetValue<string>();
-                    return Values(_bySubject.TryGetValue(subject, out var found) ? [new JsonObject { ["id"] = found }] : []);
+                    var condition = parameters["where"]!.AsArray().Single(w => w![0]!.GetValue<string>() == "subject")!;
+                    string[] subjects = condition[1]!.GetValue<string>() switch
+                    {
+                        "=" => [condition[2]!.GetValue<string>()],
+                        "IN" => [.. condition[2]!.AsArray().Select(v => v!.GetValue<string>())],
+                        var op => throw new NotSupportedException($"subject {op}"),
+                    };
+                    Lookups.Add(subjects.Length);
+                    return Values([.. subjects.Where(_bySubject.ContainsKey).Select(subject => (Id: _bySubject[subject], Subject: subject)).OrderBy(a => a.Id)
+                        .Select(a => new JsonObject { ["id"] = a.Id, ["subject"] = a.Subject })]);
                 }
                 default:
                     return new HttpResponseMessage(HttpStatusCode.InternalServerError) { Content = new StringContent($$"""{"error_code": "1", "error_message": "unknown {{entity}}.{{action}}"}""") };
