@@ -61,9 +61,9 @@ internal static class ExternalHoursLoad
 
         var before = await StatsAsync(stats);
         GC.Collect();
-        var baselineMb = PeakResidentMegabytes();
+        var baselineMb = ResidentMemory.PeakMegabytes();
         var (first, firstSummary) = await TimedRunAsync(host.Services);
-        var peakMb = PeakResidentMegabytes();
+        var peakMb = ResidentMemory.PeakMegabytes();
         var afterFirst = await StatsAsync(stats);
         var (second, secondSummary) = await TimedRunAsync(host.Services);
         var afterSecond = await StatsAsync(stats);
@@ -91,11 +91,5 @@ internal static class ExternalHoursLoad
         var watch = Stopwatch.StartNew();
         var summary = await scope.ServiceProvider.GetRequiredService<ExternalHoursSyncService>().RunAsync(CancellationToken.None);
         return (watch.Elapsed, summary);
-    }
-
-    private static double PeakResidentMegabytes()
-    {
-        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
     }
 }

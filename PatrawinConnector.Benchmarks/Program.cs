@@ -43,3 +43,13 @@ internal static class Args
     public static int Int(string[] args, string name, int fallback) =>
         int.Parse(Option(args, name, fallback.ToString(System.Globalization.CultureInfo.InvariantCulture)), System.Globalization.CultureInfo.InvariantCulture);
 }
+
+internal static class ResidentMemory
+{
+    /// <summary>This process's peak resident set (VmHWM), in MB.</summary>
+    public static double PeakMegabytes()
+    {
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
+    }
+}

@@ -70,7 +70,7 @@ internal static class TagSyncLoad
 
         var after = await http.GetFromJsonAsync<StandInStats>(new Uri(new Uri(url), "/stats"));
         var sentTags = after!.Tags - before!.Tags;
-        var peakMb = PeakResidentMegabytes();
+        var peakMb = ResidentMemory.PeakMegabytes();
         var floor = TimeSpan.FromMilliseconds(latencyMs * (after.Requests - before.Requests) / (double)concurrency);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"concurrency {concurrency}: {summary.Upserted} tags in {summary.Batches} batches, wall {wall.TotalSeconds:F2} s, " +
@@ -107,11 +107,5 @@ internal static class TagSyncLoad
         }
 
         return (await MedianAsync(KeysetPosition.Start), await MedianAsync(firstDatedPosition), await MedianAsync(lastPosition));
-    }
-
-    private static double PeakResidentMegabytes()
-    {
-        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
     }
 }
