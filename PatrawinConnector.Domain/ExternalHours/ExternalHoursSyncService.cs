@@ -12,6 +12,8 @@ namespace PatrawinConnector.Domain.ExternalHours;
 public sealed class ExternalHoursRunSummary
 {
     private int _created, _updated, _unchanged, _deleted, _running, _unmapped;
+    /// <summary>Another run was in progress: this one did nothing.</summary>
+    public bool Skipped { get; init; }
     public int Fetched { get; set; }
     public int Created => _created;
     public int Updated => _updated;
@@ -35,7 +37,7 @@ public sealed class ExternalHoursRunSummary
         };
     }
 
-    public override string ToString() =>
+    public override string ToString() => Skipped ? "skipped: another run was in progress" :
         $"fetched {Fetched}: {Created} created, {Updated} updated, {Unchanged} unchanged, {Deleted} deleted, {Running} running, {Unmapped} unmapped, {Failed.Count} failed" +
         (Failed.IsEmpty ? "" : $" (Kimai entries {string.Join(", ", Failed.Order())})") +
         (Warnings.IsEmpty ? "" : "; " + string.Join("; ", Warnings));
@@ -78,8 +80,15 @@ public sealed class ExternalHoursSyncService(
 
     public async Task<ExternalHoursRunSummary> RunAsync(CancellationToken ct)
     {
-        using var _ = await runGate.EnterAsync(ct);
-        return await RunAloneAsync(ct);
+        if (!runGate.TryEnter(out var alone))
+        {
+            logger.LogInformation("external-hours-sync: a run is already in progress; this trigger is skipped");
+            return new ExternalHoursRunSummary { Skipped = true };
+        }
+        using (alone)
+        {
+            return await RunAloneAsync(ct);
+        }
     }
 
     private async Task<ExternalHoursRunSummary> RunAloneAsync(CancellationToken ct)

@@ -11,6 +11,13 @@ public abstract class AsyncGate : IDisposable
         return new Releaser(_gate);
     }
 
+    /// <summary>Enters only when nobody holds the gate.</summary>
+    public bool TryEnter(out Releaser releaser)
+    {
+        releaser = new Releaser(_gate);
+        return _gate.Wait(0);
+    }
+
     public void Dispose()
     {
         _gate.Dispose();

@@ -267,7 +267,8 @@ public sealed class ExternalHoursSyncTests
 
         Assert.That(_civicrm.Writes.Count(w => w.StartsWith("Activity.create", StringComparison.Ordinal)), Is.EqualTo(40));
         Assert.That(_civicrm.Activities, Has.Count.EqualTo(40));
-        Assert.That(runs.Select(r => r.Created), Is.EquivalentTo(new[] { 40, 0 }), "the second trigger waits, then finds nothing to do");
+        Assert.That(runs.Select(r => (r.Skipped, r.Created)), Is.EquivalentTo(new[] { (false, 40), (true, 0) }), "the second trigger starts no second run");
+        Assert.That(runs.Single(r => r.Skipped).ToString(), Is.EqualTo("skipped: another run was in progress"));
     }
 
     [Test]
