@@ -108,7 +108,7 @@ public static class DependencyInjection
         services.AddHttpClient<KimaiClient>((sp, http) =>
             {
                 var hours = sp.GetRequiredService<IOptions<ExternalHoursOptions>>().Value;
-                http.Timeout = Timeout.InfiniteTimeSpan;   // the pipeline times each attempt
+                http.Timeout = ExternalHoursResilience.CallTimeout;
                 if (hours.KimaiUrl is { Length: > 0 } url)
                 {
                     http.BaseAddress = new Uri(url.TrimEnd('/') + "/api/");
@@ -127,7 +127,7 @@ public static class DependencyInjection
         services.AddHttpClient<CiviCrmClient>((sp, http) =>
         {
             var hours = sp.GetRequiredService<IOptions<ExternalHoursOptions>>().Value;
-            http.Timeout = Timeout.InfiniteTimeSpan;   // the pipeline times each attempt
+            http.Timeout = ExternalHoursResilience.CallTimeout;
             if (hours.CivicrmApi4Url is { Length: > 0 } url)
             {
                 http.BaseAddress = new Uri(url.TrimEnd('/') + "/");

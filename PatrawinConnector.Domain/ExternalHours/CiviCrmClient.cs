@@ -13,7 +13,7 @@ namespace PatrawinConnector.Domain.ExternalHours;
 /// </summary>
 public sealed class CiviCrmClient(HttpClient http)
 {
-    private const string Service = "CiviCRM";
+    public const string ServiceName = "CiviCRM";
 
     /// <summary>One APIv4 call; returns its <c>values</c>.</summary>
     public async Task<IReadOnlyList<JsonElement>> CallAsync(string entity, string action, object parameters, CancellationToken ct)
@@ -32,11 +32,11 @@ public sealed class CiviCrmClient(HttpClient http)
         }
         catch (HttpRequestException e)
         {
-            throw new ExternalServiceException(Service, $"could not be reached ({path}): {e.Message}", inner: e);
+            throw new ExternalServiceException(ServiceName, $"could not be reached ({path}): {e.Message}", inner: e);
         }
         catch (Exception e) when (e is TimeoutRejectedException || e is TaskCanceledException && !ct.IsCancellationRequested)
         {
-            throw new ExternalServiceException(Service, $"did not answer in time ({path})", inner: e);
+            throw new ExternalServiceException(ServiceName, $"did not answer in time ({path})", inner: e);
         }
 
         using (response)
@@ -44,7 +44,7 @@ public sealed class CiviCrmClient(HttpClient http)
             var body = await response.Content.ReadAsStringAsync(ct);
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
-                throw new ExternalServiceException(Service, $"refused the API key ({(int)response.StatusCode}): {Trim(body)}", response.StatusCode);
+                throw new ExternalServiceException(ServiceName, $"refused the API key ({(int)response.StatusCode}): {Trim(body)}", response.StatusCode);
             }
 
             JsonDocument document;
@@ -54,7 +54,7 @@ public sealed class CiviCrmClient(HttpClient http)
             }
             catch (JsonException)
             {
-                throw new ExternalServiceException(Service, $"answered {(int)response.StatusCode} to {path} with something that is not JSON: {Trim(body)}", response.StatusCode);
+                throw new ExternalServiceException(ServiceName, $"answered {(int)response.StatusCode} to {path} with something that is not JSON: {Trim(body)}", response.StatusCode);
             }
 
             using (document)
@@ -69,7 +69,7 @@ public sealed class CiviCrmClient(HttpClient http)
                     : root.ValueKind == JsonValueKind.Object && root.TryGetProperty("status_message", out var status) ? status.GetString()
                     : Trim(body);
                 var entryLevel = response.StatusCode == HttpStatusCode.InternalServerError && root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error_code", out _);
-                throw new ExternalServiceException(Service, $"{path} failed ({(int)response.StatusCode}): {message}", response.StatusCode, entryLevel);
+                throw new ExternalServiceException(ServiceName, $"{path} failed ({(int)response.StatusCode}): {message}", response.StatusCode, entryLevel);
             }
         }
     }

@@ -46,7 +46,12 @@ public sealed class ExternalHoursMappingService(
             mapping.ProjectName = project?.Name ?? mapping.ProjectName;
             mapping.CustomerName = project?.ParentTitle ?? mapping.CustomerName;
             mapping.UpdatedAt = now;
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
+            // entries detached by an earlier unmapping come back: the next run applies them to this organisation
+            await db.ExternalHoursEntries.Where(e => e.KimaiProjectId == kimaiProjectId && e.State == ExternalHoursEntryState.Detached)
+                .ExecuteUpdateAsync(set => set.SetProperty(e => e.State, ExternalHoursEntryState.Pending), ct);
+            await transaction.CommitAsync(ct);
         }
         return null;
     }
@@ -57,9 +62,11 @@ public sealed class ExternalHoursMappingService(
         using (await writeGate.EnterAsync(ct))
         {
             await using var db = await state.CreateDbContextAsync(ct);
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var removed = await db.ExternalHoursMappings.Where(m => m.KimaiProjectId == kimaiProjectId).ExecuteDeleteAsync(ct);
             await db.ExternalHoursEntries.Where(e => e.KimaiProjectId == kimaiProjectId && e.State != ExternalHoursEntryState.Unmapped)
                 .ExecuteUpdateAsync(set => set.SetProperty(e => e.State, ExternalHoursEntryState.Detached), ct);
+            await transaction.CommitAsync(ct);
             return removed > 0;
         }
     }

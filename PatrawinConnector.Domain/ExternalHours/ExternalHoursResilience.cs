@@ -22,6 +22,12 @@ public static class ExternalHoursResilience
 
     public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The whole call, attempts, waits and reading the body included (HttpClient.Timeout): the pipeline times each attempt
+    /// only until the headers arrive, and a connection that stalls in the body must not hold the job forever.
+    /// </summary>
+    public static readonly TimeSpan CallTimeout = TimeSpan.FromMinutes(5);
+
     public static ResiliencePipeline<HttpResponseMessage> Create(string service, ILogger logger, TimeSpan? baseDelay = null, TimeSpan? attemptTimeout = null) =>
         new ResiliencePipelineBuilder<HttpResponseMessage>()
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>

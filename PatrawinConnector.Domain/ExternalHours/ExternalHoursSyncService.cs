@@ -11,7 +11,7 @@ namespace PatrawinConnector.Domain.ExternalHours;
 /// <summary>What one external-hours-sync run did.</summary>
 public sealed class ExternalHoursRunSummary
 {
-    private int _created, _updated, _unchanged, _deleted, _running, _unmapped;
+    private int _created, _updated, _unchanged, _deleted, _running, _unmapped, _waiting;
     /// <summary>Another run was in progress: this one did nothing.</summary>
     public bool Skipped { get; init; }
     public int Fetched { get; set; }
@@ -21,6 +21,8 @@ public sealed class ExternalHoursRunSummary
     public int Deleted => _deleted;
     public int Running => _running;
     public int Unmapped => _unmapped;
+    /// <summary>Parked entries seen again unchanged before their back-off ended.</summary>
+    public int Waiting => _waiting;
     public ConcurrentBag<int> Failed { get; } = [];
     public ConcurrentQueue<string> Warnings { get; } = new();
 
@@ -33,6 +35,7 @@ public sealed class ExternalHoursRunSummary
             ApplyResult.Unchanged => Interlocked.Increment(ref _unchanged),
             ApplyResult.Deleted => Interlocked.Increment(ref _deleted),
             ApplyResult.Running => Interlocked.Increment(ref _running),
+            ApplyResult.Waiting => Interlocked.Increment(ref _waiting),
             _ => Interlocked.Increment(ref _unmapped),
         };
     }
@@ -40,6 +43,7 @@ public sealed class ExternalHoursRunSummary
     public override string ToString() => Skipped ? "skipped: another run was in progress" :
         $"fetched {Fetched}: {Created} created, {Updated} updated, {Unchanged} unchanged, {Deleted} deleted, {Running} running, {Unmapped} unmapped, {Failed.Count} failed" +
         (Failed.IsEmpty ? "" : $" (Kimai entries {string.Join(", ", Failed.Order())})") +
+        (Waiting == 0 ? "" : $", {Waiting} waiting to be retried") +
         (Warnings.IsEmpty ? "" : "; " + string.Join("; ", Warnings));
 }
 
@@ -51,6 +55,7 @@ public enum ApplyResult
     Deleted,
     Running,
     Unmapped,
+    Waiting,
 }
 
 /// <summary>
@@ -109,7 +114,7 @@ public sealed class ExternalHoursSyncService(
 
         // 2–3. T0, then the incremental fetch (the first run back-fills from SYNC_FROM by start time).
         var t0 = clock.GetUtcNow().UtcDateTime;
-        var syncFrom = sync.SyncFromUtc ?? SyncFrom(settings, t0);
+        var syncFrom = sync.SyncFromUtc ?? SyncFrom(settings, t0, kimaiZone);
         var query = sync.CursorUtc is { } cursor
             ? new KimaiTimesheetQuery(ModifiedAfterUtc: cursor.AddMinutes(-settings.OverlapMinutes), PageSize: settings.PageSize)
             : new KimaiTimesheetQuery(BeginLocal: ToZone(syncFrom, kimaiZone), PageSize: settings.PageSize);
@@ -128,9 +133,9 @@ public sealed class ExternalHoursSyncService(
 
         // 4. Due retries, re-read from Kimai (404: deleted).
         var deleted = new List<int>();
-        foreach (var id in await DueRetriesAsync(t0, ct))
+        foreach (var id in (await DueRetriesAsync(t0, ct)).Where(id => !entries.ContainsKey(id)))
         {
-            if (!entries.ContainsKey(id))
+            try
             {
                 if (await kimai.GetTimesheetAsync(id, ct) is { } entry)
                 {
@@ -141,6 +146,11 @@ public sealed class ExternalHoursSyncService(
                     deleted.Add(id);
                 }
             }
+            catch (ExternalServiceException e) when (IsKimaiRefusingOneEntry(e))
+            {
+                summary.Failed.Add(id);
+                await ParkAsync(id, null, e.Message, ct);
+            }
         }
 
         // 5. Apply.
@@ -150,7 +160,7 @@ public sealed class ExternalHoursSyncService(
         await ApplyAllAsync(entries.Values, context, ct);
         foreach (var id in deleted)
         {
-            summary.Count(await DeleteAsync(id, ct));
+            await DeleteOrParkAsync(id, context, ct);
         }
 
         // 6. Everything up to T0 is applied or parked: the cursor moves.
@@ -224,6 +234,12 @@ public sealed class ExternalHoursSyncService(
     private Task MarkPendingAsync(IEnumerable<KimaiTimesheet> creating, CancellationToken ct) =>
         SaveEntriesAsync([.. creating.Select(entry => new LedgerChange(entry.Id, row =>
         {
+            if (row.State is ExternalHoursEntryState.Detached or ExternalHoursEntryState.Failed)
+            {
+                // detached: the mapping was removed after this run read it, the apply step leaves the entry;
+                // failed: parked with its back-off, and a failed row is looked up by subject just like a pending one
+                return;
+            }
             row.State = ExternalHoursEntryState.Pending;
             Describe(row, entry, JsonSerializer.Serialize(entry, Json));
         }))], ct);
@@ -250,7 +266,7 @@ public sealed class ExternalHoursSyncService(
                     catch (ExternalServiceException e) when (e.EntryLevel)
                     {
                         context.Summary.Failed.Add(entry.Id);
-                        await ParkAsync(entry, e.Message, token);
+                        await ParkAsync(entry.Id, entry, e.Message, token);
                     }
                 });
         }
@@ -271,6 +287,10 @@ public sealed class ExternalHoursSyncService(
         }
 
         var snapshot = JsonSerializer.Serialize(entry, Json);
+        if (ledger is { State: ExternalHoursEntryState.Failed, NextAttemptAt: { } retryAt } && retryAt > clock.GetUtcNow().UtcDateTime && ledger.Snapshot == snapshot)
+        {
+            return ApplyResult.Waiting;   // parked and unchanged since: its back-off says when it is tried again
+        }
         if (entry.Project is not { } project || !context.Mappings.TryGetValue(project, out var mapping))
         {
             if (ledger?.State == ExternalHoursEntryState.Detached)
@@ -278,7 +298,7 @@ public sealed class ExternalHoursSyncService(
                 await SaveEntryAsync(entry.Id, row => row.Snapshot = snapshot, ct);   // its mapping was removed: the activity stays
                 return ApplyResult.Unmapped;
             }
-            if (ledger?.CivicrmActivityId is { } stale)
+            if (await ActivityOfAsync(ledger, entry.Id, context.ActivityType, ct) is { } stale)
             {
                 await civicrm.DeleteActivityAsync(stale, ct);   // the entry moved to a project without an organisation
             }
@@ -293,6 +313,10 @@ public sealed class ExternalHoursSyncService(
             return ApplyResult.Unmapped;
         }
 
+        if (ledger?.State == ExternalHoursEntryState.Detached)
+        {
+            return ApplyResult.Unmapped;   // the mapping was removed after this run read it: the activity stays as it is
+        }
         var values = ActivityValues.From(entry, mapping.CivicrmContactId, context.ActivityType, context.Zone, options.Value.ActivityStatus);
         var fingerprint = values.Fingerprint;
         if (ledger is { State: ExternalHoursEntryState.Synced, CivicrmActivityId: not null } && ledger.Fingerprint == fingerprint)
@@ -312,16 +336,16 @@ public sealed class ExternalHoursSyncService(
             var batched = context.LookedUp.TryRemove(entry.Id, out var found);
             if (!batched)
             {
-                found = (await civicrm.FindActivitiesAsync(context.ActivityType, [values.Subject], ct)).TryGetValue(values.Subject, out var single) ? single : null;
+                found = await LookUpAsync(context.ActivityType, entry.Id, ct);
             }
-            if (found is { } adopted)
+            // an earlier create's answer was lost: adopt what it made (unless it was removed since the look-up)
+            if (found is { } adopted && await civicrm.UpdateActivityAsync(adopted, values, ct))
             {
-                await civicrm.UpdateActivityAsync(adopted, values, ct);   // an earlier create's answer was lost
                 activityId = adopted;
             }
             else
             {
-                if (!batched)
+                if (!batched || found is not null)   // the batch marked only the entries it found nothing for
                 {
                     await SaveEntryAsync(entry.Id, row =>
                     {
@@ -337,6 +361,10 @@ public sealed class ExternalHoursSyncService(
         var now = clock.GetUtcNow().UtcDateTime;
         await SaveSyncedAsync(context, new LedgerChange(entry.Id, row =>
         {
+            if (row.State == ExternalHoursEntryState.Detached)
+            {
+                return;   // the mapping was removed meanwhile: detached wins, its activity stays
+            }
             row.State = ExternalHoursEntryState.Synced;
             row.CivicrmActivityId = activityId;
             row.CivicrmContactId = mapping.CivicrmContactId;
@@ -362,10 +390,35 @@ public sealed class ExternalHoursSyncService(
         }
     }
 
-    /// <summary>Kimai confirmed the entry is gone: its activity goes (count 0 is fine), and so does its ledger row.</summary>
-    private async Task<ApplyResult> DeleteAsync(int id, CancellationToken ct)
+    /// <summary>
+    /// The activity the ledger row knows, or, when a create may have been sent without its answer arriving (pending or
+    /// failed), the one CiviCRM holds under the entry's subject.
+    /// </summary>
+    private async Task<int?> ActivityOfAsync(ExternalHoursEntry? ledger, int id, int activityType, CancellationToken ct) =>
+        ledger?.CivicrmActivityId ?? (ledger?.State is ExternalHoursEntryState.Pending or ExternalHoursEntryState.Failed
+            ? await LookUpAsync(activityType, id, ct)
+            : null);
+
+    private async Task<int?> LookUpAsync(int activityType, int id, CancellationToken ct) =>
+        (await civicrm.FindActivitiesAsync(activityType, [ActivityValues.SubjectOf(id)], ct)).TryGetValue(ActivityValues.SubjectOf(id), out var found) ? found : null;
+
+    private async Task DeleteOrParkAsync(int id, ApplyContext context, CancellationToken ct)
     {
-        if ((await FindEntryAsync(id, ct))?.CivicrmActivityId is { } activity)
+        try
+        {
+            context.Summary.Count(await DeleteAsync(id, context.ActivityType, ct));
+        }
+        catch (ExternalServiceException e) when (e.EntryLevel)
+        {
+            context.Summary.Failed.Add(id);
+            await ParkAsync(id, null, e.Message, ct);
+        }
+    }
+
+    /// <summary>Kimai confirmed the entry is gone: its activity goes (count 0 is fine), and so does its ledger row.</summary>
+    private async Task<ApplyResult> DeleteAsync(int id, int activityType, CancellationToken ct)
+    {
+        if (await ActivityOfAsync(await FindEntryAsync(id, ct), id, activityType, ct) is { } activity)
         {
             await civicrm.DeleteActivityAsync(activity, ct);
         }
@@ -413,9 +466,21 @@ public sealed class ExternalHoursSyncService(
             {
                 try
                 {
-                    context.Summary.Count(await kimai.GetTimesheetAsync(id, ct) is { } entry ? await ApplyAsync(entry, context, ct) : await DeleteAsync(id, ct));
+                    if (await kimai.GetTimesheetAsync(id, ct) is { } entry)
+                    {
+                        context.Summary.Count(await ApplyAsync(entry, context, ct));
+                    }
+                    else
+                    {
+                        await DeleteOrParkAsync(id, context, ct);
+                    }
                 }
-                catch (ExternalServiceException e) when (e.StatusCode == System.Net.HttpStatusCode.Forbidden || e.EntryLevel)
+                catch (ExternalServiceException e) when (e.EntryLevel)
+                {
+                    context.Summary.Failed.Add(id);
+                    await ParkAsync(id, null, e.Message, ct);
+                }
+                catch (ExternalServiceException e) when (IsKimaiRefusingOneEntry(e))
                 {
                     logger.LogWarning("external-hours-sync: could not reconcile Kimai entry {EntryId}: {Reason}", id, e.Message);
                 }
@@ -444,24 +509,31 @@ public sealed class ExternalHoursSyncService(
         {
             dueLocal = dueLocal.AddDays(-1);
         }
-        var dueUtc = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(dueLocal, DateTimeKind.Unspecified), CivicrmZone);
-        return sync.LastFullReconcileAt is null || sync.LastFullReconcileAt < dueUtc;
+        return sync.LastFullReconcileAt is null || sync.LastFullReconcileAt < LocalToUtc(dueLocal, CivicrmZone);
     }
 
-    private async Task ParkAsync(KimaiTimesheet entry, string error, CancellationToken ct)
+    /// <summary>Kimai answered 403 for one entry (a permission on that entry, not a refused token): the others go on.</summary>
+    private static bool IsKimaiRefusingOneEntry(ExternalServiceException e) =>
+        e.Service == KimaiClient.ServiceName && e.StatusCode == System.Net.HttpStatusCode.Forbidden;
+
+    /// <summary>Parks an entry (and its current state from Kimai, when known) with back-off: the others and the cursor go on.</summary>
+    private async Task ParkAsync(int id, KimaiTimesheet? entry, string error, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var snapshot = JsonSerializer.Serialize(entry, Json);
-        await SaveEntryAsync(entry.Id, row =>
+        var snapshot = entry is null ? null : JsonSerializer.Serialize(entry, Json);
+        await SaveEntryAsync(id, row =>
         {
             row.Attempts++;
             row.State = ExternalHoursEntryState.Failed;
             row.LastError = error.Length > 4000 ? error[..4000] : error;
             var backoff = TimeSpan.FromMinutes(options.Value.RetryBaseMinutes * Math.Pow(2, Math.Min(20, row.Attempts - 1)));
             row.NextAttemptAt = now + (backoff > MaxBackoff ? MaxBackoff : backoff);
-            Describe(row, entry, snapshot);
+            if (entry is not null)
+            {
+                Describe(row, entry, snapshot!);
+            }
         }, ct);
-        logger.LogWarning("external-hours-sync: Kimai entry {EntryId} failed in CiviCRM and is retried later: {Reason}", entry.Id, error);
+        logger.LogWarning("external-hours-sync: Kimai entry {EntryId} failed and is retried later: {Reason}", id, error);
     }
 
     private static void Describe(ExternalHoursEntry row, KimaiTimesheet entry, string snapshot)
@@ -471,10 +543,22 @@ public sealed class ExternalHoursSyncService(
         row.Snapshot = snapshot;
     }
 
-    private static DateTime SyncFrom(ExternalHoursOptions settings, DateTime now) =>
+    /// <summary>EXTERNAL_HOURS_SYNC_FROM is a day in the Kimai user's zone (Kimai's <c>begin</c> filter is in that zone).</summary>
+    private static DateTime SyncFrom(ExternalHoursOptions settings, DateTime now, TimeZoneInfo kimaiZone) =>
         settings.SyncFrom is { Length: > 0 } from
-            ? DateOnly.ParseExact(from, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc)
+            ? LocalToUtc(DateOnly.ParseExact(from, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture).ToDateTime(TimeOnly.MinValue), kimaiZone)
             : now.AddDays(-settings.ReconcileDays);
+
+    /// <summary>A wall-clock time in a zone as UTC; a time that does not exist (the hour skipped in spring) as the first one after it.</summary>
+    internal static DateTime LocalToUtc(DateTime local, TimeZoneInfo zone)
+    {
+        local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        while (zone.IsInvalidTime(local))
+        {
+            local = local.AddMinutes(15);
+        }
+        return TimeZoneInfo.ConvertTimeToUtc(local, zone);
+    }
 
     private static DateTime ToZone(DateTime utc, TimeZoneInfo zone) =>
         TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone);
@@ -507,13 +591,17 @@ public sealed class ExternalHoursSyncService(
         return await db.ExternalHoursMappings.AsNoTracking().ToDictionaryAsync(m => m.KimaiProjectId, ct);
     }
 
+    /// <summary>Back-fills done; a mapping changed again while this run went on (a newer UpdatedAt) keeps its mark for the next run.</summary>
     private async Task ClearNeedsApplyAsync(List<ExternalHoursMapping> applied, CancellationToken ct)
     {
-        var ids = applied.Select(m => m.KimaiProjectId).ToList();
         using (await writeGate.EnterAsync(ct))
         {
             await using var db = await state.CreateDbContextAsync(ct);
-            await db.ExternalHoursMappings.Where(m => ids.Contains(m.KimaiProjectId)).ExecuteUpdateAsync(set => set.SetProperty(m => m.NeedsApply, false), ct);
+            foreach (var mapping in applied)
+            {
+                await db.ExternalHoursMappings.Where(m => m.KimaiProjectId == mapping.KimaiProjectId && m.UpdatedAt == mapping.UpdatedAt)
+                    .ExecuteUpdateAsync(set => set.SetProperty(m => m.NeedsApply, false), ct);
+            }
         }
     }
 

@@ -7,7 +7,11 @@ using Polly.Timeout;
 namespace PatrawinConnector.Domain.ExternalHours;
 
 /// <summary>Which timesheets to list (external-hours.md c.2); always every user's, ordered by id for stable paging.</summary>
-public sealed record KimaiTimesheetQuery(DateTime? ModifiedAfterUtc = null, DateTime? BeginLocal = null, int? Project = null, int PageSize = 500);
+public sealed record KimaiTimesheetQuery(DateTime? ModifiedAfterUtc = null, DateTime? BeginLocal = null, int? Project = null, int PageSize = 500)
+{
+    /// <summary>The page size sent: Kimai accepts 1 to 500.</summary>
+    public int Size => Math.Clamp(PageSize, 1, 500);
+}
 
 public sealed record KimaiUser(int Id, string? Username, string? Timezone, IReadOnlyList<string>? Roles);
 
@@ -20,12 +24,12 @@ public sealed record KimaiProject(int Id, string? Name, int? Customer, string? P
 /// </summary>
 public sealed class KimaiClient(HttpClient http)
 {
-    private const string Service = "Kimai";
+    public const string ServiceName = "Kimai";
     private const int MaxRestarts = 3;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public async Task<KimaiUser> GetMeAsync(CancellationToken ct) =>
-        await GetJsonAsync<KimaiUser>("users/me", ct) ?? throw new ExternalServiceException(Service, "users/me answered an empty body");
+        await GetJsonAsync<KimaiUser>("users/me", ct) ?? throw new ExternalServiceException(ServiceName, "users/me answered an empty body");
 
     public async Task<IReadOnlyList<KimaiProject>> GetProjectsAsync(CancellationToken ct) =>
         await GetJsonAsync<List<KimaiProject>>("projects?visible=3&ignoreDates=1", ct) ?? [];
@@ -48,18 +52,33 @@ public sealed class KimaiClient(HttpClient http)
             var restarted = false;
             for (var page = 1; page <= pages; page++)
             {
-                using var response = await SendAsync(TimesheetsPath(query, page), ct);
-                var pageTotal = Header(response, "X-Total-Count");
-                if (total is not null && pageTotal != total)
+                HttpResponseMessage response;
+                try
                 {
-                    restarted = true;   // entries were added or deleted while paging: offsets moved
+                    response = await SendAsync(TimesheetsPath(query, page), ct);
+                }
+                catch (ExternalServiceException e) when (page > 1 && e.StatusCode == HttpStatusCode.NotFound)
+                {
+                    restarted = true;   // deletions made the list a page shorter while paging
                     break;
                 }
-                total = pageTotal;
-                pages = (int)Math.Max(1, Header(response, "X-Total-Pages") ?? 1);
-                foreach (var entry in await ReadAsync<List<KimaiTimesheet>>(response, "timesheets", ct) ?? [])
+                using (response)
                 {
-                    entries[entry.Id] = entry;
+                    var pageTotal = Header(response, "X-Total-Count");
+                    if (total is not null && pageTotal != total)
+                    {
+                        restarted = true;   // entries were added or deleted while paging: offsets moved
+                        break;
+                    }
+                    total = pageTotal;
+                    var listed = await ReadAsync<List<KimaiTimesheet>>(response, "timesheets", ct) ?? [];
+                    pages = Header(response, "X-Total-Pages") is { } totalPages ? (int)Math.Max(1, totalPages)
+                        : listed.Count < query.Size ? page
+                        : throw new ExternalServiceException(ServiceName, "answered a full page of timesheets without the X-Total-Pages header: cannot tell whether more follow");
+                    foreach (var entry in listed)
+                    {
+                        entries[entry.Id] = entry;
+                    }
                 }
             }
             if (!restarted)
@@ -67,7 +86,7 @@ public sealed class KimaiClient(HttpClient http)
                 return [.. entries.Values.OrderBy(e => e.Id)];
             }
         }
-        throw new ExternalServiceException(Service, $"the timesheet list kept changing while it was paged ({MaxRestarts + 1} attempts)");
+        throw new ExternalServiceException(ServiceName, $"the timesheet list kept changing while it was paged ({MaxRestarts + 1} attempts)");
     }
 
     internal static string TimesheetsPath(KimaiTimesheetQuery query, int page)
@@ -87,7 +106,7 @@ public sealed class KimaiClient(HttpClient http)
         }
         parameters.Add("orderBy=id");
         parameters.Add("order=ASC");
-        parameters.Add($"size={Math.Clamp(query.PageSize, 1, 500).ToString(CultureInfo.InvariantCulture)}");
+        parameters.Add($"size={query.Size.ToString(CultureInfo.InvariantCulture)}");
         parameters.Add($"page={page.ToString(CultureInfo.InvariantCulture)}");
         return "timesheets?" + string.Join('&', parameters);
     }
@@ -115,11 +134,11 @@ public sealed class KimaiClient(HttpClient http)
         }
         catch (HttpRequestException e)
         {
-            throw new ExternalServiceException(Service, $"could not be reached ({path}): {e.Message}", inner: e);
+            throw new ExternalServiceException(ServiceName, $"could not be reached ({path}): {e.Message}", inner: e);
         }
         catch (Exception e) when (e is TimeoutRejectedException || e is TaskCanceledException && !ct.IsCancellationRequested)
         {
-            throw new ExternalServiceException(Service, $"did not answer in time ({path})", inner: e);
+            throw new ExternalServiceException(ServiceName, $"did not answer in time ({path})", inner: e);
         }
 
         if (response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.NotFound && path.StartsWith("timesheets/", StringComparison.Ordinal))
@@ -129,7 +148,7 @@ public sealed class KimaiClient(HttpClient http)
         var status = response.StatusCode;
         var body = await response.Content.ReadAsStringAsync(ct);
         response.Dispose();
-        throw new ExternalServiceException(Service, status switch
+        throw new ExternalServiceException(ServiceName, status switch
         {
             HttpStatusCode.Unauthorized => "the API token was refused (401): check KIMAI_API_TOKEN",
             HttpStatusCode.Forbidden => $"access denied (403) to {path}: {Trim(body)}",
@@ -145,7 +164,7 @@ public sealed class KimaiClient(HttpClient http)
         }
         catch (Exception e) when (e is JsonException or FormatException or NotSupportedException)
         {
-            throw new ExternalServiceException(Service, $"answered {path} with something that is not the expected JSON ({e.Message})", response.StatusCode, inner: e);
+            throw new ExternalServiceException(ServiceName, $"answered {path} with something that is not the expected JSON ({e.Message})", response.StatusCode, inner: e);
         }
     }
 

@@ -45,6 +45,49 @@ public sealed class KimaiClientTests
     }
 
     [Test]
+    public async Task GetTimesheets_LastPageGoneWhilePaging_StartsOver()
+    {
+        var calls = 0;
+        var handler = new StubHandler((request, _) =>
+        {
+            var call = Interlocked.Increment(ref calls);
+            var page = HttpUtility.ParseQueryString(request.RequestUri!.Query)["page"];
+            return (call, page) switch
+            {
+                (1, "1") => Page([1, 2], total: 3, pages: 2),
+                (2, _) => new HttpResponseMessage(HttpStatusCode.NotFound) { Content = new StringContent("""{"code": 404, "message": "Not Found"}""") },   // entry 3 deleted: one page only now
+                _ => Page([1, 2], total: 2, pages: 1),
+            };
+        });
+
+        var entries = await Client(handler).GetTimesheetsAsync(new KimaiTimesheetQuery(PageSize: 2), CancellationToken.None);
+
+        Assert.That(entries.Select(e => e.Id), Is.EqualTo(new[] { 1, 2 }));
+        Assert.That(calls, Is.EqualTo(3));
+    }
+
+    [Test]
+    public void GetTimesheets_FullPageWithoutPagingHeaders_FailsRatherThanStopAfterPageOne()
+    {
+        var handler = new StubHandler((_, _) => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(Entries([1, 2])) });
+
+        var error = Assert.ThrowsAsync<ExternalServiceException>(() => Client(handler).GetTimesheetsAsync(new KimaiTimesheetQuery(PageSize: 2), CancellationToken.None));
+
+        Assert.That(error!.Message, Does.Contain("without the X-Total-Pages header"));
+    }
+
+    [Test]
+    public async Task GetTimesheets_ShortPageWithoutPagingHeaders_IsTheLastPage()
+    {
+        var handler = new StubHandler((_, _) => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(Entries([1])) });
+
+        var entries = await Client(handler).GetTimesheetsAsync(new KimaiTimesheetQuery(PageSize: 2), CancellationToken.None);
+
+        Assert.That(entries.Select(e => e.Id), Is.EqualTo(new[] { 1 }));
+        Assert.That(handler.Requests, Has.Count.EqualTo(1));
+    }
+
+    [Test]
     public async Task GetTimesheet_Deleted_Null() =>
         Assert.That(await Client(StubHandler.Always(HttpStatusCode.NotFound)).GetTimesheetAsync(5001, CancellationToken.None), Is.Null);
 
@@ -65,10 +108,12 @@ public sealed class KimaiClientTests
         Assert.ThrowsAsync<ExternalServiceException>(() =>
             Client(StubHandler.Always(HttpStatusCode.OK, "<html>maintenance</html>")).GetTimesheetsAsync(new KimaiTimesheetQuery(), CancellationToken.None));
 
+    private static string Entries(int[] ids) =>
+        "[" + string.Join(',', ids.Select(id => $$"""{"id": {{id}}, "begin": "2024-05-14T09:00:00+0200", "end": "2024-05-14T10:00:00+0200", "duration": 3600, "project": 3}""")) + "]";
+
     private static HttpResponseMessage Page(int[] ids, int total, int pages)
     {
-        var json = "[" + string.Join(',', ids.Select(id => $$"""{"id": {{id}}, "begin": "2024-05-14T09:00:00+0200", "end": "2024-05-14T10:00:00+0200", "duration": 3600, "project": 3}""")) + "]";
-        var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(json) };
+        var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(Entries(ids)) };
         response.Headers.Add("X-Total-Count", total.ToString(System.Globalization.CultureInfo.InvariantCulture));
         response.Headers.Add("X-Total-Pages", pages.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return response;

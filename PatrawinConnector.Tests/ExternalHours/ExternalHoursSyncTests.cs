@@ -158,6 +158,7 @@ public sealed class ExternalHoursSyncTests
     {
         _kimai.Put(5002, "2024-05-15T09:00:00+0200", "2024-05-15T09:30:00+0200", 1800, 4);
         await RunAsync();
+        await WithoutReconciliationPastTheOverlapAsync();   // only the back-fill can bring the entry back
         await MapAsync(4, 203);
 
         await RunAsync();
@@ -171,6 +172,7 @@ public sealed class ExternalHoursSyncTests
         await MapAsync(3, 202);
         _kimai.Put(5001, "2024-05-14T09:00:00+0200", "2024-05-14T10:30:00+0200", 5400, 3);
         await RunAsync();
+        await WithoutReconciliationPastTheOverlapAsync();
         await MapAsync(3, 203);
 
         await RunAsync();
@@ -282,13 +284,18 @@ public sealed class ExternalHoursSyncTests
         var summary = await RunAsync();
         var parked = await EntryAsync(5001);
         _civicrm.RefuseSubject = null;
-        _clock.Now += TimeSpan.FromMinutes(6);
+        _options.ReconcileIntervalMinutes = 1_000_000;
+        _clock.Now = new DateTimeOffset(parked!.NextAttemptAt!.Value, TimeSpan.Zero).AddSeconds(-1);   // in the overlap: fetched again
+        await RunAsync();
+        var beforeBackoff = _civicrm.Activities.Count;
+        _clock.Now += TimeSpan.FromSeconds(2);
         await RunAsync();
 
         Assert.That(summary.Failed, Is.EquivalentTo(new[] { 5001 }));
         Assert.That(summary.ToString(), Does.Contain("Kimai entries 5001"));
         Assert.That((parked!.State, parked.Attempts, parked.NextAttemptAt), Is.EqualTo((ExternalHoursEntryState.Failed, 1, new DateTime(2024, 5, 20, 8, 5, 0))));
         Assert.That(parked.LastError, Does.Contain("constraint violation"));
+        Assert.That(beforeBackoff, Is.EqualTo(1), "not retried before the back-off");
         Assert.That(_civicrm.Activities, Has.Count.EqualTo(2), "retried after the back-off");
     }
 
@@ -311,6 +318,202 @@ public sealed class ExternalHoursSyncTests
 
         Assert.That(RunAsync, Throws.InstanceOf<ExternalServiceException>().With.Message.Contains("Kimai"));
         Assert.That(_civicrm.Writes, Is.Empty);
+    }
+
+    [Test]
+    public async Task Run_MappingRemovedDuringARun_EntriesStayDetachedAndKeepTheirActivities()
+    {
+        await MapAsync(3, 202);
+        _kimai.Put(5001, "2024-05-14T09:00:00+0200", "2024-05-14T10:30:00+0200", 5400, 3);
+        _kimai.Put(5002, "2024-05-14T11:00:00+0200", "2024-05-14T12:00:00+0200", 3600, 3);
+        await RunAsync();
+        _clock.Now += TimeSpan.FromMinutes(5);
+        _kimai.Put(5001, "2024-05-14T09:00:00+0200", "2024-05-14T11:00:00+0200", 7200, 3);
+        _kimai.Put(5002, "2024-05-14T11:00:00+0200", "2024-05-14T12:30:00+0200", 5400, 3);
+        _civicrm.BeforeNextWrite = async () => await MappingService().DeleteAsync(3, CancellationToken.None);
+
+        await RunAsync();   // read the mapping before it went
+        _clock.Now += TimeSpan.FromMinutes(5);
+        await RunAsync();   // reconciles: the entries are unmapped now
+
+        Assert.That(await StatesAsync(), Is.EqualTo(new[] { "Detached", "Detached" }));
+        Assert.That(_civicrm.Activities, Has.Count.EqualTo(2), "removing a mapping keeps its activities");
+    }
+
+    [Test]
+    public async Task Run_MappingRepointedDuringARun_TheNextRunStillMovesTheActivities()
+    {
+        _civicrm.Organisations[204] = "Initech";
+        await MapAsync(3, 202);
+        _kimai.Put(5001, "2024-05-14T09:00:00+0200", "2024-05-14T10:30:00+0200", 5400, 3);
+        await RunAsync();
+        await WithoutReconciliationPastTheOverlapAsync();
+        await MapAsync(3, 203);
+        _civicrm.BeforeNextWrite = async () =>
+        {
+            _clock.Now += TimeSpan.FromSeconds(1);
+            await MapAsync(3, 204);
+        };
+
+        await RunAsync();   // moves the activity to 203 while the mapping becomes 204
+        var meanwhile = _civicrm.ActivityFor(5001)["source_contact_id"]!.GetValue<int>();
+        _clock.Now += TimeSpan.FromMinutes(5);
+        await RunAsync();
+
+        Assert.That(meanwhile, Is.EqualTo(203));
+        Assert.That(_civicrm.ActivityFor(5001)["source_contact_id"]!.GetValue<int>(), Is.EqualTo(204));
+    }
+
+    [Test]
+    public async Task Mapping_RemovedThenAddedAgain_DetachedEntriesMoveToTheNewOrganisation()
+    {
+        await MapAsync(3, 202);
+        _kimai.Put(5001, "2024-05-14T09:00:00+0200", "2024-05-14T10:30:00+0200", 5400, 3);
+        await RunAsync();
+        await MappingService().DeleteAsync(3, CancellationToken.None);
+        _clock.Now += TimeSpan.FromMinutes(5);
+        await RunAsync();
+        await MapAsync(3, 203);
+        _clock.Now += TimeSpan.FromMinutes(5);
+
+        await RunAsync();
+
+        Assert.That(_civicrm.ActivityFor(5001)["source_contact_id"]!.GetValue<int>(), Is.EqualTo(203));
+        Assert.That(_civicrm.Activities, Has.Count.EqualTo(1));
+        Assert.That((await EntryAsync(5001))!.State, Is.EqualTo(ExternalHoursEntryState.Synced));
+    }
+
+    [TestCase(true, TestName = "Run_CreateAnswerLostThenEntryDeleted_TheActivityItMadeIsDeleted")]
+    [TestCase(false, TestName = "Run_CreateAnswerLostThenEntryMovedToAnUnmappedProject_TheActivityItMadeIsDeleted")]
+    public async Task Run_CreateAnswerLostThenEntryGone_NoOrphanActivity(bool deleted)
+    {
+        await MapAsync(3, 202);
+        _kimai.Put(5001, "2024-05-14T09:00:00+0200", "2024-05-14T10:30:00+0200", 5400, 3);
+        _civicrm.CrashNext = ("create", true);
+        Assert.That(RunAsync, Throws.InstanceOf<ExternalServiceException>());
+        if (deleted)
+        {
+            _kimai.Delete(5001);
+        }
+        else
+        {
+            _kimai.Put(5001, "2024-05-14T09:00:00+0200", "2024-05-14T10:30:00+0200", 5400, 4);
+        }
+        _clock.Now += TimeSpan.FromMinutes(5);
+
+        await RunAsync();
+
+        Assert.That(_civicrm.Activities, Is.Empty);
+        Assert.That((await EntryAsync(5001))?.State, Is.EqualTo(deleted ? null : ExternalHoursEntryState.Unmapped));
+    }
+
+    [Test]
+    public async Task Run_AdoptedActivityRemovedBeforeItsUpdate_CreatedAgain()
+    {
+        await MapAsync(3, 202);
+        _kimai.Put(5001, "2024-05-14T09:00:00+0200", "2024-05-14T10:30:00+0200", 5400, 3);
+        _civicrm.CrashNext = ("create", true);
+        Assert.That(RunAsync, Throws.InstanceOf<ExternalServiceException>());
+        var lost = _civicrm.Activities.Keys.Single();
+        _civicrm.BeforeNextWrite = () =>
+        {
+            _civicrm.Remove(lost);   // an administrator deletes it between the look-up and the update
+            return Task.CompletedTask;
+        };
+        _clock.Now += TimeSpan.FromMinutes(5);
+
+        await RunAsync();
+
+        var recreated = _civicrm.Activities.Keys.Single();
+        Assert.That(recreated, Is.Not.EqualTo(lost));
+        Assert.That((await EntryAsync(5001))!.CivicrmActivityId, Is.EqualTo(recreated));
+    }
+
+    [Test]
+    public async Task Run_DeletionRefusedByCiviCrm_ParkedRunSucceedsDeletedLater()
+    {
+        await MapAsync(3, 202);
+        _kimai.Put(5001, "2024-05-14T09:00:00+0200", "2024-05-14T10:30:00+0200", 5400, 3);
+        _kimai.Put(5002, "2024-05-14T11:00:00+0200", "2024-05-14T12:00:00+0200", 3600, 3);
+        await RunAsync();
+        _kimai.Delete(5001);
+        _civicrm.RefuseDeleteOf = (await EntryAsync(5001))!.CivicrmActivityId;
+        _clock.Now += TimeSpan.FromMinutes(5);
+
+        var summary = await RunAsync();
+        var parked = await EntryAsync(5001);
+        var cursor = (await SyncStateAsync())!.CursorUtc;
+        _civicrm.RefuseDeleteOf = null;
+        await WithoutReconciliationPastTheOverlapAsync();
+        _clock.Now += TimeSpan.FromMinutes(10);
+        await RunAsync();
+
+        Assert.That(summary.Failed, Is.EquivalentTo(new[] { 5001 }));
+        Assert.That((parked!.State, parked.LastError), Is.EqualTo((ExternalHoursEntryState.Failed, "CiviCRM: Activity/delete failed (500): DB Error: deadlock found")));
+        Assert.That(cursor, Is.EqualTo(new DateTime(2024, 5, 20, 8, 5, 0)), "the cursor moved past the parked entry");
+        Assert.That(_civicrm.Activities, Has.Count.EqualTo(1), "the retry deleted it");
+        Assert.That(await EntryAsync(5001), Is.Null);
+    }
+
+    [Test]
+    public async Task Run_KimaiForbidsAParkedEntry_ParkedAgainOthersGoOn()
+    {
+        await MapAsync(3, 202);
+        _kimai.Put(5001, "2024-05-14T09:00:00+0200", "2024-05-14T10:30:00+0200", 5400, 3);
+        _civicrm.RefuseSubject = "Kimai timesheet #5001";
+        await RunAsync();
+        await WithoutReconciliationPastTheOverlapAsync();   // parked again
+        _civicrm.RefuseSubject = null;
+        _kimai.Forbidden.Add(5001);
+        _kimai.Put(5002, "2024-05-14T11:00:00+0200", "2024-05-14T12:00:00+0200", 3600, 3);
+        _clock.Now += TimeSpan.FromHours(1);
+
+        var summary = await RunAsync();
+
+        Assert.That(summary.Failed, Is.EquivalentTo(new[] { 5001 }));
+        Assert.That(summary.Created, Is.EqualTo(1));
+        var parked = await EntryAsync(5001);
+        Assert.That((parked!.Attempts, parked.LastError), Is.EqualTo((3, "Kimai: access denied (403) to timesheets/5001: {\"code\": 403, \"message\": \"Access denied.\"}")));
+    }
+
+    [TestCase("2024-03-31 02:30", "2024-03-31 01:00", TestName = "LocalToUtc_InTheSkippedSpringHour_TheFirstTimeAfterIt")]
+    [TestCase("2024-10-27 02:30", "2024-10-27 01:30", TestName = "LocalToUtc_AmbiguousAutumnHour_StandardTime")]
+    [TestCase("2024-05-14 03:00", "2024-05-14 01:00", TestName = "LocalToUtc_Summer_TwoHoursAhead")]
+    public void LocalToUtc_BerlinWallClock(string local, string utc) =>
+        Assert.That(ExternalHoursSyncService.LocalToUtc(DateTime.Parse(local, System.Globalization.CultureInfo.InvariantCulture), TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin")),
+            Is.EqualTo(DateTime.Parse(utc, System.Globalization.CultureInfo.InvariantCulture)));
+
+    [Test]
+    public async Task Run_FullReconcileTimeInTheSkippedHour_RunsThatDayInsteadOfFailing()
+    {
+        _options.FullReconcile = "02:30";
+        _clock.Now = new DateTimeOffset(2024, 3, 31, 8, 0, 0, TimeSpan.Zero);
+
+        var summary = await RunAsync();
+
+        Assert.That(summary.Fetched, Is.Zero);
+        Assert.That((await SyncStateAsync())!.LastFullReconcileAt, Is.EqualTo(new DateTime(2024, 3, 31, 8, 0, 0)));
+    }
+
+    [Test]
+    public async Task Run_SyncFromIsADayInTheKimaiUsersZone()
+    {
+        await MapAsync(3, 202);
+        _kimai.Put(5001, "2024-01-01T00:30:00+0100", "2024-01-01T01:30:00+0100", 3600, 3);   // half past midnight in Berlin, 23:30 UTC the day before
+        _options.ReconcileIntervalMinutes = 1_000_000;
+        _options.ReconcileDays = 1;
+
+        await RunAsync();
+
+        Assert.That(_civicrm.Activities, Has.Count.EqualTo(1));
+    }
+
+    /// <summary>From here on only the incremental fetch, due retries and back-fills bring entries back: a run moves the cursor past the overlap.</summary>
+    private async Task WithoutReconciliationPastTheOverlapAsync()
+    {
+        _options.ReconcileIntervalMinutes = 1_000_000;
+        _clock.Now += TimeSpan.FromMinutes(_options.OverlapMinutes + 1);
+        await RunAsync();
     }
 
     private ExternalHoursMappingService MappingService() => new(Civicrm(), Kimai(),

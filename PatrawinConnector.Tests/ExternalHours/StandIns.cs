@@ -15,6 +15,8 @@ public sealed class KimaiStandIn(Func<DateTime> now) : HttpMessageHandler
 
     public List<JsonObject> Projects { get; } = [];
     public bool Down { get; set; }
+    /// <summary>Entries the API user may not read: <c>GET /api/timesheets/{id}</c> answers 403.</summary>
+    public HashSet<int> Forbidden { get; } = [];
     /// <summary>How many of the next requests get a 503 with <c>Retry-After: 0</c> (a proxy restarting).</summary>
     public int BusyAnswers { get; set; }
     public int Requests { get; private set; }
@@ -66,6 +68,10 @@ public sealed class KimaiStandIn(Func<DateTime> now) : HttpMessageHandler
             if (path.Contains("/timesheets/", StringComparison.Ordinal))
             {
                 var id = int.Parse(path.Split('/')[^1], CultureInfo.InvariantCulture);
+                if (Forbidden.Contains(id))
+                {
+                    return Task.FromResult(new HttpResponseMessage(HttpStatusCode.Forbidden) { Content = new StringContent("""{"code": 403, "message": "Access denied."}""") });
+                }
                 return _entries.TryGetValue(id, out var one) ? Json(one.Entry.ToJsonString()) : Task.FromResult(new HttpResponseMessage(HttpStatusCode.NotFound));
             }
 
@@ -130,6 +136,10 @@ public sealed class CiviCrmStandIn : HttpMessageHandler
     /// </summary>
     public (string Action, bool AfterStoring)? CrashNext { get; set; }
     public int? ActivityTypeValue { get; private set; }
+    /// <summary>Deletes of this activity fail with an API error (HTTP 500 JSON).</summary>
+    public int? RefuseDeleteOf { get; set; }
+    /// <summary>Runs once, before the next <c>Activity</c> write is processed: what happens elsewhere meanwhile.</summary>
+    public Func<Task>? BeforeNextWrite { get; set; }
     /// <summary>Time an <c>Activity.create</c> takes before CiviCRM stores it (a busy database).</summary>
     public TimeSpan CreateLatency { get; set; }
 
@@ -139,6 +149,11 @@ public sealed class CiviCrmStandIn : HttpMessageHandler
         var parameters = JsonNode.Parse(form["params"]!)!.AsObject();
         var segments = request.RequestUri!.AbsolutePath.Split('/');
         var (entity, action) = (segments[^2], segments[^1]);
+        if (entity == "Activity" && action is "create" or "update" or "delete" && BeforeNextWrite is { } meanwhile)
+        {
+            BeforeNextWrite = null;
+            await meanwhile();
+        }
         if (entity == "Activity" && action == "create" && CreateLatency > TimeSpan.Zero)
         {
             await Task.Delay(CreateLatency, cancellationToken);
@@ -201,6 +216,8 @@ public sealed class CiviCrmStandIn : HttpMessageHandler
                     CrashIfAfterStoring("update");
                     return Values([new JsonObject { ["id"] = target }]);
                 }
+                case ("Activity", "delete") when parameters["where"]![0]![2]!.GetValue<int>() == RefuseDeleteOf:
+                    return new HttpResponseMessage(HttpStatusCode.InternalServerError) { Content = new StringContent("""{"error_code": "1", "error_message": "DB Error: deadlock found", "status": 500}""") };
                 case ("Activity", "delete"):
                 {
                     var target = parameters["where"]![0]![2]!.GetValue<int>();
@@ -214,6 +231,7 @@ public sealed class CiviCrmStandIn : HttpMessageHandler
                 }
                 case ("Activity", "get"):
                 {
+                    var type = parameters["where"]!.AsArray().Single(w => w![0]!.GetValue<string>() == "activity_type_id")![2]!.GetValue<int>();
                     var condition = parameters["where"]!.AsArray().Single(w => w![0]!.GetValue<string>() == "subject")!;
                     string[] subjects = condition[1]!.GetValue<string>() switch
                     {
@@ -222,7 +240,8 @@ public sealed class CiviCrmStandIn : HttpMessageHandler
                         var op => throw new NotSupportedException($"subject {op}"),
                     };
                     Lookups.Add(subjects.Length);
-                    return Values([.. subjects.Where(_bySubject.ContainsKey).Select(subject => (Id: _bySubject[subject], Subject: subject)).OrderBy(a => a.Id)
+                    return Values([.. subjects.Where(_bySubject.ContainsKey).Select(subject => (Id: _bySubject[subject], Subject: subject))
+                        .Where(a => _activities[a.Id]["activity_type_id"]!.GetValue<int>() == type).OrderBy(a => a.Id)
                         .Select(a => new JsonObject { ["id"] = a.Id, ["subject"] = a.Subject })]);
                 }
                 default:
@@ -247,6 +266,18 @@ public sealed class CiviCrmStandIn : HttpMessageHandler
         {
             CrashNext = null;
             throw new HttpRequestException($"connection reset after CiviCRM stored the {action}");
+        }
+    }
+
+    /// <summary>An administrator deletes the activity in CiviCRM's UI.</summary>
+    public void Remove(int activityId)
+    {
+        lock (_gate)
+        {
+            if (_activities.Remove(activityId, out var removed))
+            {
+                _bySubject.Remove(removed["subject"]!.GetValue<string>());
+            }
         }
     }
 
