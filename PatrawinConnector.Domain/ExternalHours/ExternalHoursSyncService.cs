@@ -190,7 +190,7 @@ public sealed class ExternalHoursSyncService(
 
         /// <summary>
         /// Entry → the activity CiviCRM holds under its subject, looked up in batches before applying; null: none, and the
-        /// ledger row is already <c>Pending</c>.
+        /// ledger row is already marked (<c>Pending</c>, or still <c>Failed</c>).
         /// </summary>
         public ConcurrentDictionary<int, int?> LookedUp { get; } = new();
 
