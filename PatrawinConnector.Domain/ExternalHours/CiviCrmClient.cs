@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Polly.Timeout;
 
 namespace PatrawinConnector.Domain.ExternalHours;
 
@@ -25,26 +24,12 @@ public sealed class CiviCrmClient(HttpClient http)
         };
         // a create is sent once: a lost answer may hide a stored activity, which the next run finds by its subject
         request.Options.Set(ExternalHoursResilience.NotIdempotent, action == "create");
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.SendAsync(request, ct);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new ExternalServiceException(ServiceName, $"could not be reached ({path}): {e.Message}", inner: e);
-        }
-        catch (Exception e) when (e is TimeoutRejectedException || e is TaskCanceledException && !ct.IsCancellationRequested)
-        {
-            throw new ExternalServiceException(ServiceName, $"did not answer in time ({path})", inner: e);
-        }
-
-        using (response)
+        using (var response = await ExternalCall.SendAsync(http, request, ServiceName, path, ct))
         {
             var body = await response.Content.ReadAsStringAsync(ct);
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
-                throw new ExternalServiceException(ServiceName, $"refused the API key ({(int)response.StatusCode}): {Trim(body)}", response.StatusCode);
+                throw new ExternalServiceException(ServiceName, $"refused the API key ({(int)response.StatusCode}): {ExternalCall.Trim(body)}", response.StatusCode);
             }
 
             JsonDocument document;
@@ -54,7 +39,7 @@ public sealed class CiviCrmClient(HttpClient http)
             }
             catch (JsonException)
             {
-                throw new ExternalServiceException(ServiceName, $"answered {(int)response.StatusCode} to {path} with something that is not JSON: {Trim(body)}", response.StatusCode);
+                throw new ExternalServiceException(ServiceName, $"answered {(int)response.StatusCode} to {path} with something that is not JSON: {ExternalCall.Trim(body)}", response.StatusCode);
             }
 
             using (document)
@@ -67,7 +52,7 @@ public sealed class CiviCrmClient(HttpClient http)
 
                 var message = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error_message", out var error) ? error.GetString()
                     : root.ValueKind == JsonValueKind.Object && root.TryGetProperty("status_message", out var status) ? status.GetString()
-                    : Trim(body);
+                    : ExternalCall.Trim(body);
                 var entryLevel = response.StatusCode == HttpStatusCode.InternalServerError && root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error_code", out _);
                 throw new ExternalServiceException(ServiceName, $"{path} failed ({(int)response.StatusCode}): {message}", response.StatusCode, entryLevel);
             }
@@ -171,6 +156,4 @@ public sealed class CiviCrmClient(HttpClient http)
         var value = optionValue.GetProperty("value");
         return value.ValueKind == JsonValueKind.Number ? value.GetInt32() : int.Parse(value.GetString()!, CultureInfo.InvariantCulture);
     }
-
-    private static string Trim(string text) => text.Length > 300 ? text[..300] + "…" : text;
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Polly.Timeout;
 
 namespace PatrawinConnector.Domain.ExternalHours;
 
@@ -127,19 +126,8 @@ public sealed class KimaiClient(HttpClient http)
 
     private async Task<HttpResponseMessage> SendAsync(string path, CancellationToken ct)
     {
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.GetAsync(path, ct);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new ExternalServiceException(ServiceName, $"could not be reached ({path}): {e.Message}", inner: e);
-        }
-        catch (Exception e) when (e is TimeoutRejectedException || e is TaskCanceledException && !ct.IsCancellationRequested)
-        {
-            throw new ExternalServiceException(ServiceName, $"did not answer in time ({path})", inner: e);
-        }
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        var response = await ExternalCall.SendAsync(http, request, ServiceName, path, ct);
 
         if (response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.NotFound && path.StartsWith("timesheets/", StringComparison.Ordinal))
         {
@@ -151,8 +139,8 @@ public sealed class KimaiClient(HttpClient http)
         throw new ExternalServiceException(ServiceName, status switch
         {
             HttpStatusCode.Unauthorized => "the API token was refused (401): check KIMAI_API_TOKEN",
-            HttpStatusCode.Forbidden => $"access denied (403) to {path}: {Trim(body)}",
-            _ => $"answered {(int)status} to {path}: {Trim(body)}",
+            HttpStatusCode.Forbidden => $"access denied (403) to {path}: {ExternalCall.Trim(body)}",
+            _ => $"answered {(int)status} to {path}: {ExternalCall.Trim(body)}",
         }, status);
     }
 
@@ -167,6 +155,4 @@ public sealed class KimaiClient(HttpClient http)
             throw new ExternalServiceException(ServiceName, $"answered {path} with something that is not the expected JSON ({e.Message})", response.StatusCode, inner: e);
         }
     }
-
-    private static string Trim(string text) => text.Length > 300 ? text[..300] + "…" : text;
 }
