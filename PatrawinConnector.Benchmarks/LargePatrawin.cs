@@ -4,7 +4,10 @@ using PatrawinConnector.Domain.Patrawin;
 
 namespace PatrawinConnector.Benchmarks;
 
-/// <summary>A large Patrawin-shaped SQLite file: the sandbox's tables and indexes, N clients (2% blocked) and N cases, one billing client each.</summary>
+/// <summary>
+/// A large Patrawin-shaped SQLite file: the tables of patrawin-schema.sql with only their primary keys (--sandbox-indexes
+/// adds the sandbox's own indexes, for comparison), N clients (2% blocked) and N cases, one billing client each.
+/// </summary>
 internal static class LargePatrawin
 {
     public static async Task<int> GenerateAsync(string[] args)
@@ -12,6 +15,7 @@ internal static class LargePatrawin
         var file = Args.Option(args, "--out", "");
         var cases = Args.Int(args, "--cases", 1_000_000);
         var clients = Args.Int(args, "--clients", 100_000);
+        var withIndexes = args.Contains("--sandbox-indexes");
         if (file.Length == 0)
         {
             Console.Error.WriteLine("--out FILE is required");
@@ -23,7 +27,7 @@ internal static class LargePatrawin
         await using var connection = new SqliteConnection($"Data Source={file}");
         await connection.OpenAsync();
         await ExecuteAsync(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;");
-        await ExecuteAsync(connection, SandboxPatrawinData.Schema);
+        await ExecuteAsync(connection, SandboxPatrawinData.Tables);
         await using (var transaction = connection.BeginTransaction())
         {
             await ExecuteAsync(connection, "INSERT INTO CREDIT_LEVEL_334 (Creditcode, Creditdescription, Type) VALUES ('A', 'Normal', 0), ('B', 'Blocked', 2)", transaction);
@@ -51,8 +55,12 @@ internal static class LargePatrawin
                 """, transaction);
             transaction.Commit();
         }
+        if (withIndexes)
+        {
+            await ExecuteAsync(connection, SandboxPatrawinData.SandboxIndexes);
+        }
         await ExecuteAsync(connection, "ANALYZE;");
-        Console.WriteLine($"generated {cases} cases and {clients} clients in {file} in {watch.Elapsed.TotalSeconds:F1} s");
+        Console.WriteLine($"generated {cases} cases and {clients} clients ({(withIndexes ? "with the sandbox's indexes" : "primary keys only")}) in {file} in {watch.Elapsed.TotalSeconds:F1} s");
         return 0;
     }
 

@@ -6,7 +6,8 @@ namespace PatrawinConnector.Domain.Patrawin;
 /// <summary>The sandbox Patrawin: patrawin-schema.sql in SQLite's dialect, and a small, deterministic demo firm.</summary>
 internal static class SandboxPatrawinData
 {
-    public const string Schema = """
+    /// <summary>The tables of patrawin-schema.sql with only their primary keys, as a firm's Patrawin has them.</summary>
+    public const string Tables = """
         CREATE TABLE CREDIT_LEVEL_334 (
             Creditcode        nvarchar(1)  NOT NULL PRIMARY KEY,
             Creditdescription nvarchar(50) NULL,
@@ -92,7 +93,13 @@ internal static class SandboxPatrawinData
             Parameter nvarchar(100)  NOT NULL,
             Varde     nvarchar(4000) NULL
         );
-        -- What the keyset sync reads in order (Patrawin ships without them; docs/operations.md suggests them to DBAs)
+        """;
+
+    /// <summary>
+    /// Indexes the sandbox adds over what the sync reads in order. Patrawin ships without them and the connector
+    /// never needs them (docs/operations.md); the benchmarks compare a file with and without them.
+    /// </summary>
+    public const string SandboxIndexes = """
         CREATE INDEX IX_ARENDE_1_Skapatdat_Arendenr ON ARENDE_1 (Skapatdat, Arendenr);
         CREATE INDEX IX_KUND_24_Skapatdat_Kundnr ON KUND_24 (Skapatdat, Kundnr);
         CREATE INDEX IX_KUND_ARENDE_25_Arendenr ON KUND_ARENDE_25 (Arendenr, Kundnr);

@@ -48,7 +48,7 @@ public sealed class SqlitePatrawinDatabase(PatrawinConnectionString connectionSt
         await using (var create = connection.CreateCommand())
         {
             create.Transaction = transaction;
-            create.CommandText = SandboxPatrawinData.Schema;
+            create.CommandText = SandboxPatrawinData.Tables + SandboxPatrawinData.SandboxIndexes;
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
         var rows = await SandboxPatrawinData.SeedAsync(connection, transaction, cancellationToken);

@@ -1,45 +1,65 @@
+using System.Linq.Expressions;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using PatrawinConnector.Domain.Patrawin;
 
 namespace PatrawinConnector.Domain.Tags;
 
 /// <summary>
-/// Keyset pages of cases and clients in (created, number) order. No OFFSET: each page starts where the last one
-/// ended, so its cost stays flat however far the cursor has moved. NULL creation dates (sorting as 1900-01-01) are
-/// their own leading segment, so every predicate stays sargable on an index over (Skapatdat, number). Each query is
-/// built by an internal method so that its T-SQL can be snapshotted.
+/// Cases and clients in keyset order: (created, number), where a NULL creation date, or one on or before 1900-01-01,
+/// counts as 1900-01-01, so that those rows come first, by number. Patrawin has no index on the creation date and the
+/// connector adds none, so every read in that order is one scan and sort of the table: the sync therefore reads
+/// each run as one ordered stream (<see cref="NewAfterAsync"/>) instead of one query per page, and which cases have
+/// a non-blocked (or a blocked) client is resolved once per statement as a set, never per row (ADR-011). Each query
+/// is built by an internal method so that its T-SQL can be snapshotted.
 /// </summary>
 public sealed class TagQueries(PatrawinDbContext db)
 {
-    /// <summary>The next page after <paramref name="after"/>. <paramref name="refresh"/>: every case or client with a credit level, blocked ones flagged; otherwise only non-blocked ones (new tags).</summary>
+    /// <summary>
+    /// Up to this many rows after the cursor, a run resolves the client links of those rows only (one scan of the
+    /// links that probes them); beyond it, of every case (one pass that builds the whole set). Measured in docs/performance.md.
+    /// </summary>
+    internal const int FewRows = 50_000;
+
+    /// <summary>
+    /// tag-sync's read of one run: every non-blocked case or client after <paramref name="after"/>, in keyset order, as
+    /// one query whose rows are read as they are needed. A run that stops part-way starts again from its cursor with
+    /// one new query.
+    /// </summary>
+    public async IAsyncEnumerable<TagRow> NewAfterAsync(TagKind kind, KeysetPosition after, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var few = await AfterCount(db, kind, after, FewRows + 1).CountAsync(ct) <= FewRows;
+        await foreach (var row in NewAfter(db, kind, after, few).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            yield return row;
+        }
+    }
+
+    /// <summary>
+    /// The next <paramref name="take"/> rows after <paramref name="after"/> (tag-refresh reads one such page a run).
+    /// <paramref name="refresh"/>: every case or client with a credit level, blocked ones flagged; otherwise only
+    /// non-blocked ones. The rows are found in windows of candidates in keyset order, whose client links are then
+    /// looked up as one set; a window whose rows are not all eligible is followed by the next.
+    /// </summary>
     public async Task<List<TagRow>> NextPageAsync(TagKind kind, KeysetPosition after, int take, bool refresh, CancellationToken ct)
     {
         var rows = new List<TagRow>(take);
-        if (after.InUndatedSegment)
+        var position = after;
+        while (rows.Count < take)
         {
-            var anyEarly = kind == TagKind.Case
-                ? await db.Cases.AnyAsync(c => c.CreatedAt <= KeysetPosition.MinCreated, ct)
-                : await db.Clients.AnyAsync(k => k.CreatedAt <= KeysetPosition.MinCreated, ct);
-            rows.AddRange(await Undated(db, kind, after.Number, refresh, take, anyEarly).ToListAsync(ct));
-            if (rows.Count < take)
+            var wanted = take - rows.Count;
+            var window = await Window(db, kind, position, wanted).ToListAsync(ct);
+            if (window.Count == 0)
             {
-                rows.AddRange(await Dated(db, kind, KeysetPosition.MinCreated, null, refresh).Take(take - rows.Count).ToListAsync(ct));
+                break;
             }
-        }
-        else
-        {
-            rows.AddRange(await Dated(db, kind, after.CreatedAt, after.Number, refresh).Take(take).ToListAsync(ct));
-        }
-
-        if (kind == TagKind.Client && rows.Count > 0)
-        {
-            var numbers = rows.Select(r => r.Number).ToList();
-            var caseNumbers = await CaseNumbersAmong(db, numbers).ToListAsync(ct);
-            if (caseNumbers.Count > 0)
+            var numbers = window.Select(w => w.Number).ToList();
+            rows.AddRange(await Ordered(db, kind, position, refresh, NumbersAmong(db, kind, numbers)).ToListAsync(ct));
+            if (window.Count < wanted)
             {
-                var shared = new HashSet<string>(caseNumbers, StringComparer.OrdinalIgnoreCase);
-                rows = rows.Select(r => shared.Contains(r.Number) ? r with { SharesNumberWithCase = true } : r).ToList();
+                break;
             }
+            position = window[^1].Position;
         }
         return rows;
     }
@@ -48,85 +68,110 @@ public sealed class TagQueries(PatrawinDbContext db)
     public Task<int> CountAsync(TagKind kind, CancellationToken ct) =>
         kind == TagKind.Case ? db.Cases.CountAsync(ct) : db.Clients.CountAsync(ct);
 
+    /// <summary>The stream of <see cref="NewAfterAsync"/>; <paramref name="few"/>: only the links of the rows after the cursor are read.</summary>
+    internal static IQueryable<TagRow> NewAfter(PatrawinDbContext db, TagKind kind, KeysetPosition after, bool few) =>
+        Ordered(db, kind, after, refresh: false, few ? NumbersAfter(db, kind, after) : null);
+
     /// <summary>
-    /// Rows without a date, or dated 1900-01-01 or earlier, after <paramref name="number"/>, by number. (KUND_24's datetime
-    /// can hold dates before 1900, which the Java connector never synced.)
+    /// The eligible rows after <paramref name="after"/> in keyset order, restricted to the numbers of
+    /// <paramref name="within"/> when given (which then also bounds the client links that are read).
     /// </summary>
-    /// <remarks>
-    /// NULL dates are one index-seekable range. Dates on or before 1900-01-01 are almost never there (ARENDE_1's
-    /// smalldatetime cannot even hold earlier ones), so they are merged in by number only when an indexed check finds
-    /// any: an OR of both would make the database walk the number index instead.
-    /// </remarks>
-    internal static IQueryable<TagRow> Undated(PatrawinDbContext db, TagKind kind, string? number, bool refresh, int take, bool includeEarly)
+    internal static IQueryable<TagRow> Ordered(PatrawinDbContext db, TagKind kind, KeysetPosition after, bool refresh, IQueryable<string>? within)
     {
         var min = KeysetPosition.MinCreated;
         if (kind == TagKind.Case)
         {
-            var cases = Eligible(db, refresh);
-            if (number is not null)
+            var cases = After(db.Cases, after);
+            if (within is not null)
             {
-                cases = cases.Where(c => string.Compare(c.Number, number) > 0);
+                cases = cases.Where(c => within.Contains(c.Number));
             }
-            var withoutDate = cases.Where(c => c.CreatedAt == null).OrderBy(c => c.Number).Take(take);
-            var early = cases.Where(c => c.CreatedAt <= min).OrderBy(c => c.Number).Take(take);
-            return ProjectCases(db, includeEarly ? withoutDate.Concat(early).OrderBy(c => c.Number).Take(take) : withoutDate, refresh);
+            var eligible = CasesLinkedTo(db, refresh ? _ => true : cl => cl.Type != CreditLevel.BlockedType, within);
+            var ordered = cases.Where(c => eligible.Contains(c.Number))
+                .OrderBy(c => c.CreatedAt == null || c.CreatedAt <= min ? min : c.CreatedAt).ThenBy(c => c.Number);
+            if (!refresh)
+            {
+                return ordered.Select(c => new TagRow(c.Number, c.Catchword, c.CreatedAt, false, false));
+            }
+            var blocked = CasesLinkedTo(db, cl => cl.Type == CreditLevel.BlockedType, within);
+            return ordered.Select(c => new TagRow(c.Number, c.Catchword, c.CreatedAt, blocked.Contains(c.Number), false));
         }
 
-        var clients = EligibleClients(db, refresh);
-        if (number is not null)
+        var clients = After(db.Clients, after);
+        if (within is not null)
         {
-            clients = clients.Where(k => string.Compare(k.Number, number) > 0);
+            clients = clients.Where(k => within.Contains(k.Number));
         }
-        var clientsWithoutDate = clients.Where(k => k.CreatedAt == null).OrderBy(k => k.Number).Take(take);
-        var earlyClients = clients.Where(k => k.CreatedAt <= min).OrderBy(k => k.Number).Take(take);
-        return ProjectClients(db, includeEarly ? clientsWithoutDate.Concat(earlyClients).OrderBy(k => k.Number).Take(take) : clientsWithoutDate, refresh);
+        var codes = refresh
+            ? db.CreditLevels.Select(cl => (string?)cl.Code)
+            : db.CreditLevels.Where(cl => cl.Type != CreditLevel.BlockedType).Select(cl => (string?)cl.Code);
+        // Cases with a tag of their own whose number is a client's: only links named like a client are read.
+        var casesNamedLikeClients = CasesLinkedTo(db, cl => cl.Type != CreditLevel.BlockedType, within ?? db.Clients.Select(k => k.Number))
+            .Where(number => db.Cases.Any(c => c.Number == number));
+        var blockedCodes = db.CreditLevels.Where(cl => cl.Type == CreditLevel.BlockedType).Select(cl => (string?)cl.Code);
+        var orderedClients = clients.Where(k => codes.Contains(k.CreditCode))
+            .OrderBy(k => k.CreatedAt == null || k.CreatedAt <= min ? min : k.CreatedAt).ThenBy(k => k.Number);
+        return refresh
+            ? orderedClients.Select(k => new TagRow(k.Number, k.ShortName, k.CreatedAt, blockedCodes.Contains(k.CreditCode), casesNamedLikeClients.Contains(k.Number)))
+            : orderedClients.Select(k => new TagRow(k.Number, k.ShortName, k.CreatedAt, false, casesNamedLikeClients.Contains(k.Number)));
     }
 
-    /// <summary>Dated rows after (created, number): created &gt;= T and (created &gt; T or number &gt; N), by created then number.</summary>
-    internal static IQueryable<TagRow> Dated(PatrawinDbContext db, TagKind kind, DateTime createdAt, string? number, bool refresh)
+    /// <summary>The next <paramref name="take"/> rows of the table after <paramref name="after"/>, eligible or not, in keyset order.</summary>
+    internal static IQueryable<TagRow> Window(PatrawinDbContext db, TagKind kind, KeysetPosition after, int take)
     {
-        if (kind == TagKind.Case)
-        {
-            var cases = number is null
-                ? Eligible(db, refresh).Where(c => c.CreatedAt > createdAt)
-                : Eligible(db, refresh).Where(c => c.CreatedAt >= createdAt && (c.CreatedAt > createdAt || string.Compare(c.Number, number) > 0));
-            return ProjectCases(db, cases.OrderBy(c => c.CreatedAt).ThenBy(c => c.Number), refresh);
-        }
-
-        var clients = number is null
-            ? EligibleClients(db, refresh).Where(k => k.CreatedAt > createdAt)
-            : EligibleClients(db, refresh).Where(k => k.CreatedAt >= createdAt && (k.CreatedAt > createdAt || string.Compare(k.Number, number) > 0));
-        return ProjectClients(db, clients.OrderBy(k => k.CreatedAt).ThenBy(k => k.Number), refresh);
+        var min = KeysetPosition.MinCreated;
+        return kind == TagKind.Case
+            ? After(db.Cases, after).OrderBy(c => c.CreatedAt == null || c.CreatedAt <= min ? min : c.CreatedAt).ThenBy(c => c.Number)
+                .Take(take).Select(c => new TagRow(c.Number, null, c.CreatedAt, false, false))
+            : After(db.Clients, after).OrderBy(k => k.CreatedAt == null || k.CreatedAt <= min ? min : k.CreatedAt).ThenBy(k => k.Number)
+                .Take(take).Select(k => new TagRow(k.Number, null, k.CreatedAt, false, false));
     }
 
-    /// <summary>Numbers among <paramref name="numbers"/> that are cases with a tag of their own (linked to a non-blocked client).</summary>
-    internal static IQueryable<string> CaseNumbersAmong(PatrawinDbContext db, IReadOnlyList<string> numbers) =>
-        Eligible(db, refresh: false).Where(c => numbers.Contains(c.Number)).Select(c => c.Number);
+    /// <summary>How many rows follow <paramref name="after"/>, counting no further than <paramref name="limit"/> (in primary-key order, which needs no sort).</summary>
+    internal static IQueryable<string> AfterCount(PatrawinDbContext db, TagKind kind, KeysetPosition after, int limit) =>
+        NumbersAfter(db, kind, after).OrderBy(n => n).Take(limit);
 
-    /// <summary>Cases linked to a client with a credit level: any level for the refresh, a non-blocked one for new tags.</summary>
-    private static IQueryable<PatrawinCase> Eligible(PatrawinDbContext db, bool refresh) =>
-        refresh
-            ? db.Cases.Where(c => db.CaseClientLinks.Any(l => l.CaseNumber == c.Number &&
-                db.Clients.Any(k => k.Number == l.ClientNumber && db.CreditLevels.Any(cl => cl.Code == k.CreditCode))))
-            : db.Cases.Where(c => db.CaseClientLinks.Any(l => l.CaseNumber == c.Number &&
-                db.Clients.Any(k => k.Number == l.ClientNumber && db.CreditLevels.Any(cl => cl.Code == k.CreditCode && cl.Type != CreditLevel.BlockedType))));
+    private static IQueryable<string> NumbersAfter(PatrawinDbContext db, TagKind kind, KeysetPosition after) =>
+        kind == TagKind.Case ? After(db.Cases, after).Select(c => c.Number) : After(db.Clients, after).Select(k => k.Number);
 
-    private static IQueryable<PatrawinClient> EligibleClients(PatrawinDbContext db, bool refresh) =>
-        refresh
-            ? db.Clients.Where(k => db.CreditLevels.Any(cl => cl.Code == k.CreditCode))
-            : db.Clients.Where(k => db.CreditLevels.Any(cl => cl.Code == k.CreditCode && cl.Type != CreditLevel.BlockedType));
+    private static IQueryable<string> NumbersAmong(PatrawinDbContext db, TagKind kind, List<string> numbers) =>
+        kind == TagKind.Case
+            ? db.Cases.Where(c => numbers.Contains(c.Number)).Select(c => c.Number)
+            : db.Clients.Where(k => numbers.Contains(k.Number)).Select(k => k.Number);
 
-    private static IQueryable<TagRow> ProjectCases(PatrawinDbContext db, IQueryable<PatrawinCase> cases, bool refresh) =>
-        refresh
-            ? cases.Select(c => new TagRow(c.Number, c.Catchword, c.CreatedAt,
-                db.CaseClientLinks.Any(l => l.CaseNumber == c.Number &&
-                    db.Clients.Any(k => k.Number == l.ClientNumber && db.CreditLevels.Any(cl => cl.Code == k.CreditCode && cl.Type == CreditLevel.BlockedType))),
-                false))
-            : cases.Select(c => new TagRow(c.Number, c.Catchword, c.CreatedAt, false, false));
+    /// <summary>
+    /// Rows after the position. In the leading segment (no date, or on or before 1900-01-01) the order is by number:
+    /// after (1900, N) come the undated rows numbered above N and every dated row. After a dated (T, N):
+    /// created &gt;= T and (created &gt; T or number &gt; N).
+    /// </summary>
+    private static IQueryable<PatrawinCase> After(IQueryable<PatrawinCase> cases, KeysetPosition after)
+    {
+        var (createdAt, number) = (after.CreatedAt, after.Number);
+        var min = KeysetPosition.MinCreated;
+        return number is null ? cases
+            : after.InUndatedSegment ? cases.Where(c => c.CreatedAt > min || string.Compare(c.Number, number) > 0)
+            : cases.Where(c => c.CreatedAt >= createdAt && (c.CreatedAt > createdAt || string.Compare(c.Number, number) > 0));
+    }
 
-    private static IQueryable<TagRow> ProjectClients(PatrawinDbContext db, IQueryable<PatrawinClient> clients, bool refresh) =>
-        refresh
-            ? clients.Select(k => new TagRow(k.Number, k.ShortName, k.CreatedAt,
-                db.CreditLevels.Any(cl => cl.Code == k.CreditCode && cl.Type == CreditLevel.BlockedType), false))
-            : clients.Select(k => new TagRow(k.Number, k.ShortName, k.CreatedAt, false, false));
+    private static IQueryable<PatrawinClient> After(IQueryable<PatrawinClient> clients, KeysetPosition after)
+    {
+        var (createdAt, number) = (after.CreatedAt, after.Number);
+        var min = KeysetPosition.MinCreated;
+        return number is null ? clients
+            : after.InUndatedSegment ? clients.Where(k => k.CreatedAt > min || string.Compare(k.Number, number) > 0)
+            : clients.Where(k => k.CreatedAt >= createdAt && (k.CreatedAt > createdAt || string.Compare(k.Number, number) > 0));
+    }
+
+    /// <summary>
+    /// Numbers of the cases linked to a client whose credit level passes <paramref name="level"/> (any link counts),
+    /// as one set: the links (only those of <paramref name="within"/>, when given) joined to their clients and levels.
+    /// </summary>
+    private static IQueryable<string> CasesLinkedTo(PatrawinDbContext db, Expression<Func<CreditLevel, bool>> level, IQueryable<string>? within)
+    {
+        var links = within is null ? db.CaseClientLinks : db.CaseClientLinks.Where(l => within.Contains(l.CaseNumber));
+        return from l in links
+               join k in db.Clients on l.ClientNumber equals k.Number
+               join cl in db.CreditLevels.Where(level) on k.CreditCode equals (string?)cl.Code
+               select l.CaseNumber;
+    }
 }

@@ -17,8 +17,8 @@ public sealed record TagRunSummary(int Upserted, int Deleted, int Skipped, int B
 }
 
 /// <summary>
-/// tag-sync: new cases, then new clients, as WiseTime tags, until nothing new is left. A reader fetches and maps pages
-/// ahead while up to TAG_UPSERT_CONCURRENCY batches are in flight; the cursor moves past a batch only once WiseTime
+/// tag-sync: new cases, then new clients, as WiseTime tags, until nothing new is left. A reader streams the run's one
+/// ordered query and maps it into batches ahead while up to TAG_UPSERT_CONCURRENCY batches are in flight; the cursor moves past a batch only once WiseTime
 /// accepted it and every batch before it, so a crash or an outage may repeat an upsert but never skips a row.
 /// </summary>
 public sealed class TagSyncService(
@@ -98,39 +98,46 @@ public sealed class TagSyncService(
         return summary;
     }
 
-    /// <summary>Reads pages in keyset order and maps them to tags, ahead of the uploads.</summary>
+    /// <summary>Reads the run's one ordered stream and maps it to batches of tags, ahead of the uploads.</summary>
     private async Task ReadAsync(TagKind kind, KeysetPosition position, ChannelWriter<Batch> pages, CancellationToken ct)
     {
         try
         {
-            while (true)
+            var size = options.Value.TagUpsertBatchSize;
+            var tags = new List<UpsertTagRequest>(size);
+            var rows = 0;
+            var last = position;
+            var first = true;
+            await foreach (var row in queries.NewAfterAsync(kind, position, ct))
             {
-                var rows = await queries.NextPageAsync(kind, position, options.Value.TagUpsertBatchSize, refresh: false, ct);
-                if (rows.Count == 0)
+                if (first && row.Position == position)
                 {
-                    break;
-                }
-                if (rows[^1].Position == position)
-                {
-                    // The database returned the row the page started after: its dates do not compare as the connector
-                    // writes them (a hand-made SQLite file with another date format, say). Stop rather than loop.
+                    // The database returned the row the cursor is on: its dates do not compare as the connector
+                    // writes them (a hand-made SQLite file with another date format, say). Stop rather than repeat it.
                     throw new InvalidOperationException(
                         $"Patrawin returned {kind} {position.Number} again after itself: the {kind} dates do not compare in order");
                 }
-                position = rows[^1].Position;
-                var tags = new List<UpsertTagRequest>(rows.Count);
-                foreach (var row in rows)
+                first = false;
+                last = row.Position;
+                rows++;
+                if (TagMapper.TryMap(row, options.Value.TagUpsertPath, out var tag, out var reason))
                 {
-                    if (TagMapper.TryMap(row, options.Value.TagUpsertPath, out var tag, out var reason))
-                    {
-                        tags.Add(tag);
-                    }
-                    else
-                    {
-                        logger.LogWarning("Skipped {Kind} {Number}: {Reason}", kind, row.Number, reason);
-                    }
+                    tags.Add(tag);
                 }
-                await pages.WriteAsync(new Batch(tags, rows.Count - tags.Count, position, rows.Count), ct);
+                else
+                {
+                    logger.LogWarning("Skipped {Kind} {Number}: {Reason}", kind, row.Number, reason);
+                }
+                if (rows == size)
+                {
+                    await pages.WriteAsync(new Batch(tags, rows - tags.Count, last, rows), ct);
+                    tags = new List<UpsertTagRequest>(size);
+                    rows = 0;
+                }
+            }
+            if (rows > 0)
+            {
+                await pages.WriteAsync(new Batch(tags, rows - tags.Count, last, rows), ct);
             }
             pages.Complete();
         }

@@ -51,26 +51,45 @@ public sealed class PatrawinQuerySnapshotTests
         Assert.That(sql, Does.Contain("datetime2").And.Contain("nvarchar(50)").And.Contain("smallint"));
     }
 
+    // The sync's stream of one run: every link resolved as one set (a long run), or only the links of the rows after
+    // the cursor (a short one); in the undated segment or after a dated row.
     [TestCase(TagKind.Case, false, false, "tags-cases-new-undated.sql")]
-    [TestCase(TagKind.Case, true, false, "tags-cases-refresh-undated.sql")]
+    [TestCase(TagKind.Case, true, false, "tags-cases-new-dated.sql")]
+    [TestCase(TagKind.Case, true, true, "tags-cases-new-dated-few.sql")]
     [TestCase(TagKind.Client, false, false, "tags-clients-new-undated.sql")]
-    [TestCase(TagKind.Client, true, false, "tags-clients-refresh-undated.sql")]
-    [TestCase(TagKind.Client, false, true, "tags-clients-new-undated-and-early.sql")]
-    public void Undated_SqlServer_MatchesSnapshot(TagKind kind, bool refresh, bool early, string snapshot) =>
-        Snapshot.Match(snapshot, TagQueries.Undated(_db, kind, "P1033SE00", refresh, 500, early).ToQueryString());
-
-    [TestCase(TagKind.Case, false, "tags-cases-new-dated.sql")]
-    [TestCase(TagKind.Case, true, "tags-cases-refresh-dated.sql")]
-    [TestCase(TagKind.Client, false, "tags-clients-new-dated.sql")]
-    [TestCase(TagKind.Client, true, "tags-clients-refresh-dated.sql")]
-    public void Dated_SqlServer_MatchesSnapshotSargableWithTypedDate(TagKind kind, bool refresh, string snapshot)
+    [TestCase(TagKind.Client, true, false, "tags-clients-new-dated.sql")]
+    [TestCase(TagKind.Client, true, true, "tags-clients-new-dated-few.sql")]
+    public void NewAfter_SqlServer_MatchesSnapshotWithTypedDates(TagKind kind, bool dated, bool few, string snapshot)
     {
-        var sql = TagQueries.Dated(_db, kind, new DateTime(2024, 3, 1, 10, 15, 0), "P1033SE00", refresh).Take(500).ToQueryString();
+        var after = dated ? new KeysetPosition(new DateTime(2024, 3, 1, 10, 15, 0), "P1033SE00") : new KeysetPosition(KeysetPosition.MinCreated, "P1033SE00");
+        var sql = TagQueries.NewAfter(_db, kind, after, few).ToQueryString();
 
         Snapshot.Match(snapshot, sql);
-        Assert.That(sql, Does.Not.Contain("OFFSET").And.Not.Contain("COALESCE"));
-        Assert.That(sql, Does.Contain(kind == TagKind.Case ? "@createdAt smalldatetime" : "@createdAt datetime"));
+        Assert.That(sql, Does.Not.Contain("OFFSET").And.Not.Contain("TOP"), "one ordered read per run, no pages");
+        Assert.That(sql, Does.Contain(kind == TagKind.Case ? "smalldatetime" : " datetime"));
     }
+
+    [TestCase(TagKind.Case, "tags-cases-refresh-page.sql")]
+    [TestCase(TagKind.Client, "tags-clients-refresh-page.sql")]
+    public void Ordered_RefreshWindow_SqlServer_MatchesSnapshot(TagKind kind, string snapshot)
+    {
+        List<string> numbers = ["P1033SE00", "C10045"];
+        var within = kind == TagKind.Case
+            ? _db.Cases.Where(c => numbers.Contains(c.Number)).Select(c => c.Number)
+            : _db.Clients.Where(k => numbers.Contains(k.Number)).Select(k => k.Number);
+
+        Snapshot.Match(snapshot, TagQueries.Ordered(_db, kind, new KeysetPosition(new DateTime(2024, 3, 1, 10, 15, 0), "P1033SE00"), refresh: true, within).ToQueryString());
+    }
+
+    [TestCase(TagKind.Case, "tags-cases-window.sql")]
+    [TestCase(TagKind.Client, "tags-clients-window.sql")]
+    public void Window_SqlServer_MatchesSnapshot(TagKind kind, string snapshot) =>
+        Snapshot.Match(snapshot, TagQueries.Window(_db, kind, new KeysetPosition(KeysetPosition.MinCreated, "P1033SE00"), 250).ToQueryString());
+
+    [Test]
+    public void AfterCount_SqlServer_MatchesSnapshot() =>
+        Snapshot.Match("tags-cases-after-count.sql",
+            TagQueries.AfterCount(_db, TagKind.Case, new KeysetPosition(new DateTime(2024, 3, 1, 10, 15, 0), "P1033SE00"), TagQueries.FewRows + 1).ToQueryString());
 
     [Test]
     public void ActivityCodes_SqlServer_MatchesSnapshot() =>

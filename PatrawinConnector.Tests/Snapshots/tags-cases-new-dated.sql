@@ -1,17 +1,20 @@
-DECLARE @p int = 500;
 DECLARE @createdAt smalldatetime = '2024-03-01T10:15:00';
 DECLARE @number nvarchar(50) = N'P1033SE00';
+DECLARE @min smalldatetime = '1900-01-01T00:00:00';
 
-SELECT TOP(@p) [a].[Arendenr], [a].[Slagord], [a].[Skapatdat]
+SELECT [a].[Arendenr], [a].[Slagord], [a].[Skapatdat]
 FROM [dbo].[ARENDE_1] AS [a]
-WHERE EXISTS (
-    SELECT 1
+WHERE [a].[Skapatdat] >= @createdAt AND ([a].[Skapatdat] > @createdAt OR [a].[Arendenr] > @number) AND [a].[Arendenr] IN (
+    SELECT [k].[Arendenr]
     FROM [dbo].[KUND_ARENDE_25] AS [k]
-    WHERE [k].[Arendenr] = [a].[Arendenr] AND EXISTS (
-        SELECT 1
-        FROM [dbo].[KUND_24] AS [k0]
-        WHERE [k0].[Kundnr] = [k].[Kundnr] AND EXISTS (
-            SELECT 1
-            FROM [dbo].[CREDIT_LEVEL_334] AS [c]
-            WHERE [c].[Creditcode] = [k0].[Kreditjn] AND [c].[Type] <> 2))) AND [a].[Skapatdat] >= @createdAt AND ([a].[Skapatdat] > @createdAt OR [a].[Arendenr] > @number)
-ORDER BY [a].[Skapatdat], [a].[Arendenr]
+    INNER JOIN [dbo].[KUND_24] AS [k0] ON [k].[Kundnr] = [k0].[Kundnr]
+    INNER JOIN (
+        SELECT [c].[Creditcode]
+        FROM [dbo].[CREDIT_LEVEL_334] AS [c]
+        WHERE [c].[Type] <> 2
+    ) AS [c0] ON [k0].[Kreditjn] = [c0].[Creditcode]
+)
+ORDER BY CASE
+    WHEN [a].[Skapatdat] IS NULL OR [a].[Skapatdat] <= @min THEN @min
+    ELSE [a].[Skapatdat]
+END, [a].[Arendenr]

@@ -1,16 +1,20 @@
-DECLARE @p int = 500;
+DECLARE @min smalldatetime = '1900-01-01T00:00:00';
 DECLARE @number nvarchar(50) = N'P1033SE00';
+DECLARE @min2 smalldatetime = '1900-01-01T00:00:00';
 
-SELECT TOP(@p) [a].[Arendenr], [a].[Slagord], [a].[Skapatdat]
+SELECT [a].[Arendenr], [a].[Slagord], [a].[Skapatdat]
 FROM [dbo].[ARENDE_1] AS [a]
-WHERE EXISTS (
-    SELECT 1
+WHERE ([a].[Skapatdat] > @min OR [a].[Arendenr] > @number) AND [a].[Arendenr] IN (
+    SELECT [k].[Arendenr]
     FROM [dbo].[KUND_ARENDE_25] AS [k]
-    WHERE [k].[Arendenr] = [a].[Arendenr] AND EXISTS (
-        SELECT 1
-        FROM [dbo].[KUND_24] AS [k0]
-        WHERE [k0].[Kundnr] = [k].[Kundnr] AND EXISTS (
-            SELECT 1
-            FROM [dbo].[CREDIT_LEVEL_334] AS [c]
-            WHERE [c].[Creditcode] = [k0].[Kreditjn] AND [c].[Type] <> 2))) AND [a].[Arendenr] > @number AND [a].[Skapatdat] IS NULL
-ORDER BY [a].[Arendenr]
+    INNER JOIN [dbo].[KUND_24] AS [k0] ON [k].[Kundnr] = [k0].[Kundnr]
+    INNER JOIN (
+        SELECT [c].[Creditcode]
+        FROM [dbo].[CREDIT_LEVEL_334] AS [c]
+        WHERE [c].[Type] <> 2
+    ) AS [c0] ON [k0].[Kreditjn] = [c0].[Creditcode]
+)
+ORDER BY CASE
+    WHEN [a].[Skapatdat] IS NULL OR [a].[Skapatdat] <= @min2 THEN @min2
+    ELSE [a].[Skapatdat]
+END, [a].[Arendenr]

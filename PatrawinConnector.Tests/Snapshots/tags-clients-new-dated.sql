@@ -1,11 +1,34 @@
-DECLARE @p int = 500;
 DECLARE @createdAt datetime = '2024-03-01T10:15:00.000';
 DECLARE @number nvarchar(4000) = N'P1033SE00';
+DECLARE @min datetime = '1900-01-01T00:00:00.000';
 
-SELECT TOP(@p) [k].[Kundnr], [k].[Kortnamnkund], [k].[Skapatdat]
+SELECT [k].[Kundnr], [k].[Kortnamnkund], [k].[Skapatdat], CASE
+    WHEN [k].[Kundnr] IN (
+        SELECT [k0].[Arendenr]
+        FROM [dbo].[KUND_ARENDE_25] AS [k0]
+        INNER JOIN [dbo].[KUND_24] AS [k2] ON [k0].[Kundnr] = [k2].[Kundnr]
+        INNER JOIN (
+            SELECT [c0].[Creditcode]
+            FROM [dbo].[CREDIT_LEVEL_334] AS [c0]
+            WHERE [c0].[Type] <> 2
+        ) AS [c1] ON [k2].[Kreditjn] = [c1].[Creditcode]
+        WHERE [k0].[Arendenr] IN (
+            SELECT [k1].[Kundnr]
+            FROM [dbo].[KUND_24] AS [k1]
+        ) AND EXISTS (
+            SELECT 1
+            FROM [dbo].[ARENDE_1] AS [a]
+            WHERE [a].[Arendenr] = [k0].[Arendenr])
+    ) THEN CAST(1 AS bit)
+    ELSE CAST(0 AS bit)
+END
 FROM [dbo].[KUND_24] AS [k]
-WHERE EXISTS (
-    SELECT 1
+WHERE [k].[Skapatdat] >= @createdAt AND ([k].[Skapatdat] > @createdAt OR [k].[Kundnr] > @number) AND [k].[Kreditjn] IN (
+    SELECT [c].[Creditcode]
     FROM [dbo].[CREDIT_LEVEL_334] AS [c]
-    WHERE [c].[Creditcode] = [k].[Kreditjn] AND [c].[Type] <> 2) AND [k].[Skapatdat] >= @createdAt AND ([k].[Skapatdat] > @createdAt OR [k].[Kundnr] > @number)
-ORDER BY [k].[Skapatdat], [k].[Kundnr]
+    WHERE [c].[Type] <> 2
+)
+ORDER BY CASE
+    WHEN [k].[Skapatdat] IS NULL OR [k].[Skapatdat] <= @min THEN @min
+    ELSE [k].[Skapatdat]
+END, [k].[Kundnr]

@@ -1,0 +1,31 @@
+DECLARE @createdAt smalldatetime = '2024-03-01T10:15:00';
+DECLARE @number nvarchar(50) = N'P1033SE00';
+DECLARE @createdAt3 smalldatetime = '2024-03-01T10:15:00';
+DECLARE @number5 nvarchar(50) = N'P1033SE00';
+DECLARE @min smalldatetime = '1900-01-01T00:00:00';
+
+SELECT [a].[Arendenr], [a].[Slagord], [a].[Skapatdat]
+FROM [dbo].[ARENDE_1] AS [a]
+WHERE [a].[Skapatdat] >= @createdAt AND ([a].[Skapatdat] > @createdAt OR [a].[Arendenr] > @number) AND [a].[Arendenr] IN (
+    SELECT [a0].[Arendenr]
+    FROM [dbo].[ARENDE_1] AS [a0]
+    WHERE [a0].[Skapatdat] >= @createdAt3 AND ([a0].[Skapatdat] > @createdAt3 OR [a0].[Arendenr] > @number5)
+) AND [a].[Arendenr] IN (
+    SELECT [k].[Arendenr]
+    FROM [dbo].[KUND_ARENDE_25] AS [k]
+    INNER JOIN [dbo].[KUND_24] AS [k0] ON [k].[Kundnr] = [k0].[Kundnr]
+    INNER JOIN (
+        SELECT [c].[Creditcode]
+        FROM [dbo].[CREDIT_LEVEL_334] AS [c]
+        WHERE [c].[Type] <> 2
+    ) AS [c0] ON [k0].[Kreditjn] = [c0].[Creditcode]
+    WHERE [k].[Arendenr] IN (
+        SELECT [a1].[Arendenr]
+        FROM [dbo].[ARENDE_1] AS [a1]
+        WHERE [a1].[Skapatdat] >= @createdAt3 AND ([a1].[Skapatdat] > @createdAt3 OR [a1].[Arendenr] > @number5)
+    )
+)
+ORDER BY CASE
+    WHEN [a].[Skapatdat] IS NULL OR [a].[Skapatdat] <= @min THEN @min
+    ELSE [a].[Skapatdat]
+END, [a].[Arendenr]
