@@ -17,12 +17,14 @@ static int Usage()
         usage: PatrawinConnector.Benchmarks COMMAND [options]
           webhook            [--url URL] [--groups N] [--concurrency C] [--warmup W] [--caller-key KEY]
                              posts N distinct time groups at concurrency C to a running connector; prints posts/s, p50, p99
-          generate           --out FILE [--cases N] [--clients N]
-                             writes a Patrawin-shaped SQLite file with N cases and clients (2% of clients blocked)
+          generate           --out FILE [--cases N] [--clients N] [--sandbox-indexes]
+                             writes a Patrawin-shaped SQLite file with N cases and clients (2% of clients blocked),
+                             primary keys only unless --sandbox-indexes
           wisetime-standin   [--port P] [--latency-ms MS]
                              a Connect API stand-in on 127.0.0.1 that answers every call after MS milliseconds
-          tag-sync           --patrawin FILE --url URL [--concurrency C] [--batch B]
-                             the whole first tag-sync against the stand-in; prints tags/s, wall time, peak memory, page query times
+          tag-sync           --connector URL --standin URL --pid PID [--patrawin FILE] [--concurrency C] [--batch B] [--latency-ms MS]
+                             triggers a running connector's first tag-sync and watches it from outside; prints wall time, tags/s,
+                             share of the latency floor, first/last tenth pace, peak RSS; then a tag-refresh and an incremental run
           external-hours-standins [--port P] [--latency-ms MS] [--entries N] [--projects P]
                              Kimai and CiviCRM stand-ins on 127.0.0.1 holding N entries over P projects, answering after MS milliseconds
           external-hours     [--url URL] [--concurrency C]
@@ -46,10 +48,10 @@ internal static class Args
 
 internal static class ResidentMemory
 {
-    /// <summary>This process's peak resident set (VmHWM), in MB.</summary>
-    public static double PeakMegabytes()
+    /// <summary>A process's peak resident set (VmHWM), in MB: this one's unless another's /proc/PID/status is given.</summary>
+    public static double PeakMegabytes(string status = "/proc/self/status")
     {
-        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
         return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
     }
 }

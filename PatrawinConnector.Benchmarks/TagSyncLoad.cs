@@ -1,111 +1,136 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using PatrawinConnector.Domain;
-using PatrawinConnector.Domain.Patrawin;
-using PatrawinConnector.Domain.State;
-using PatrawinConnector.Domain.Tags;
-using PatrawinConnector.Domain.WiseTime;
+using Microsoft.Data.Sqlite;
 
 namespace PatrawinConnector.Benchmarks;
 
 /// <summary>
-/// The whole first tag-sync of a large Patrawin against the Connect API stand-in, with the connector's own services
-/// (keyset queries, cursor store, Connect API client with its Polly pipeline), in a fresh state directory.
+/// Drives a connector process that a user started (scripts/bench-tag-sync.sh starts it): triggers its first
+/// tag-sync through the ops API and watches it from outside, through the Connect API stand-in's counters and the
+/// process's /proc status. Then one tag-refresh run, and an incremental tag-sync after three new cases.
 /// </summary>
 internal static class TagSyncLoad
 {
+    private const string ThreeNewCases = """
+        INSERT INTO ARENDE_1 (Arendenr, Slagord, Skapatdat, Rowguid, Officeid, Electronic_file, Excludedfromiprcontrol, Outsourced)
+        VALUES ('N0000001SE00', 'New one', '2031-01-01 10:00:00', 'n1', 1, 0, 0, 0),
+               ('N0000002SE00', 'New two', '2031-01-01 10:00:00', 'n2', 1, 0, 0, 0),
+               ('N0000003SE00', 'New three', '2031-01-01 10:01:00', 'n3', 1, 0, 0, 0);
+        INSERT INTO KUND_ARENDE_25 (Kundtyp, Arendenr, Kundnr, Part)
+        VALUES (2, 'N0000001SE00', 'K000001', 1), (2, 'N0000002SE00', 'K000002', 1), (2, 'N0000003SE00', 'K000003', 1);
+        """;
+
     public static async Task<int> RunAsync(string[] args)
     {
-        var file = Args.Option(args, "--patrawin", "");
-        var url = Args.Option(args, "--url", "http://127.0.0.1:18090/connect/api");
+        var connector = new Uri(Args.Option(args, "--connector", "http://127.0.0.1:18300"));
+        var standIn = new Uri(Args.Option(args, "--standin", "http://127.0.0.1:18390"));
+        var pid = Args.Int(args, "--pid", 0);
+        var patrawin = Args.Option(args, "--patrawin", "");
         var concurrency = Args.Int(args, "--concurrency", 4);
         var batch = Args.Int(args, "--batch", 500);
         var latencyMs = Args.Int(args, "--latency-ms", 20);
-        var dataDir = Directory.CreateTempSubdirectory("tag-sync-bench-").FullName;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var rssAtStart = PeakMegabytes(pid);
 
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.Configure<StateOptions>(o => o.DataDir = dataDir);
-        builder.Services.Configure<PatrawinOptions>(o =>
-        {
-            o.Provider = PatrawinProvider.Sqlite;
-            o.ConnectionString = $"Data Source={file}";
-        });
-        builder.Services.Configure<WiseTimeOptions>(o =>
-        {
-            o.ApiKey = "benchmark";
-            o.BaseUrl = url;
-        });
-        builder.Services.Configure<TagOptions>(o =>
-        {
-            o.TagUpsertConcurrency = concurrency;
-            o.TagUpsertBatchSize = batch;
-        });
-        builder.AddConnectorDomain();
-        using var host = builder.Build();
-        await using (var db = await host.Services.GetRequiredService<IDbContextFactory<ConnectorStateDbContext>>().CreateDbContextAsync())
-        {
-            await db.Database.MigrateAsync();
-        }
-
-        var (firstPage, firstDatedPage, lastPage) = await PageQueryTimesAsync(host.Services, batch);
+        var before = await StatsAsync(http, standIn);
+        var sync = await RunJobAsync(http, connector, "tag-sync");
+        var after = await StatsAsync(http, standIn);
+        var answered = (await http.GetFromJsonAsync<long[][]>(new Uri(standIn, "/stats/batches")))!.Skip((int)before.Batches).ToList();
+        var tags = after.Tags - before.Tags;
+        var batches = after.Batches - before.Batches;
+        var wall = sync.FinishedAt - sync.StartedAt;
+        var floor = TimeSpan.FromMilliseconds(Math.Ceiling(tags / (double)batch) * latencyMs / concurrency);
+        var (first, last) = TenthPaces(answered, sync.StartedAt);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"page query ({batch} cases, median of 21): first page {firstPage:F2} ms, first dated page {firstDatedPage:F2} ms, " +
-            $"last page {lastPage:F2} ms (last/first dated = {lastPage / firstDatedPage:F2})"));
+            $"concurrency {concurrency}: {tags} tags in {batches} batches, wall {wall.TotalSeconds:F2} s, {tags / wall.TotalSeconds:F0} tags/s, " +
+            $"latency floor {floor.TotalSeconds:F2} s ({100 * floor.TotalSeconds / wall.TotalSeconds:F0}% of the floor's speed), " +
+            $"first tenth {first:F0} tags/s, last tenth {last:F0} tags/s (last/first {last / first:F2}), " +
+            $"peak RSS {PeakMegabytes(pid):F0} MB ({rssAtStart:F0} MB before the run), {sync.Outcome}"));
 
-        using var http = new HttpClient();
-        var before = await http.GetFromJsonAsync<StandInStats>(new Uri(new Uri(url), "/stats"));
-        var watch = Stopwatch.StartNew();
-        TagRunSummary summary;
-        await using (var scope = host.Services.CreateAsyncScope())
-        {
-            summary = await scope.ServiceProvider.GetRequiredService<TagSyncService>().RunAsync(CancellationToken.None);
-        }
-        var wall = watch.Elapsed;
-
-        var after = await http.GetFromJsonAsync<StandInStats>(new Uri(new Uri(url), "/stats"));
-        var sentTags = after!.Tags - before!.Tags;
-        var peakMb = ResidentMemory.PeakMegabytes();
-        var floor = TimeSpan.FromMilliseconds(latencyMs * (after.Requests - before.Requests) / (double)concurrency);
+        var refresh = await RunJobAsync(http, connector, "tag-refresh");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"concurrency {concurrency}: {summary.Upserted} tags in {summary.Batches} batches, wall {wall.TotalSeconds:F2} s, " +
-            $"{summary.Upserted / wall.TotalSeconds:F0} tags/s, latency floor {floor.TotalSeconds:F2} s " +
-            $"({100 * floor.TotalSeconds / wall.TotalSeconds:F0}% of the floor's speed), peak RSS {peakMb:F0} MB, stand-in received {sentTags} tags, its delay averaged {(after.DelayMs - before.DelayMs) / Math.Max(1, after.Requests - before.Requests):F2} ms"));
-        Directory.Delete(dataDir, recursive: true);
-        return 0;
-    }
+            $"tag-refresh run (one page of cases and one of clients): {(refresh.FinishedAt - refresh.StartedAt).TotalSeconds:F2} s, {refresh.Outcome}: {refresh.Message}"));
 
-    private sealed record StandInStats(long Tags, long Requests, double DelayMs);
-
-    /// <summary>The median time of the very first page, of the first page past the undated cases, and of the last page, as the sync reads them.</summary>
-    private static async Task<(double First, double FirstDated, double Last)> PageQueryTimesAsync(IServiceProvider services, int batch)
-    {
-        await using var scope = services.CreateAsyncScope();
-        var queries = scope.ServiceProvider.GetRequiredService<TagQueries>();
-        var db = scope.ServiceProvider.GetRequiredService<PatrawinDbContext>();
-        var last = await db.Cases.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Number).Skip(batch).FirstAsync();
-        var lastPosition = new KeysetPosition(last.CreatedAt ?? KeysetPosition.MinCreated, last.Number);
-        var firstDated = await db.Cases.Where(c => c.CreatedAt > KeysetPosition.MinCreated).OrderBy(c => c.CreatedAt).ThenBy(c => c.Number).FirstAsync();
-        var firstDatedPosition = new KeysetPosition(firstDated.CreatedAt!.Value, firstDated.Number);
-
-        async Task<double> MedianAsync(KeysetPosition position)
+        if (patrawin.Length > 0)
         {
-            var times = new List<double>();
-            for (var i = 0; i < 21; i++)
+            await using (var connection = new SqliteConnection($"Data Source={patrawin}"))
             {
-                var started = Stopwatch.GetTimestamp();
-                await queries.NextPageAsync(TagKind.Case, position, batch, false, CancellationToken.None);
-                times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                await connection.OpenAsync();
+                await using var command = connection.CreateCommand();
+                command.CommandText = ThreeNewCases;
+                await command.ExecuteNonQueryAsync();
             }
-            times.Sort();
-            return times[times.Count / 2];
+            var beforeIncremental = await StatsAsync(http, standIn);
+            var incremental = await RunJobAsync(http, connector, "tag-sync");
+            var sent = (await StatsAsync(http, standIn)).Tags - beforeIncremental.Tags;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"incremental tag-sync after 3 new cases: {(incremental.FinishedAt - incremental.StartedAt).TotalSeconds:F2} s " +
+                $"(one batch at {latencyMs} ms included), {sent} tags sent, {incremental.Outcome}"));
         }
-
-        return (await MedianAsync(KeysetPosition.Start), await MedianAsync(firstDatedPosition), await MedianAsync(lastPosition));
+        return sync.Outcome == "succeeded" ? 0 : 1;
     }
+
+    private sealed record StandInStats(long Tags, long Requests, long Batches, double DelayMs);
+
+    private sealed record Run(DateTime StartedAt, DateTime FinishedAt, string Outcome, string? Message);
+
+    private sealed record JobView(string Id, RunViewDto? LastRun);
+
+    private sealed record RunViewDto(long Id, DateTime StartedAt, DateTime? FinishedAt, string Outcome, string? Message);
+
+    private static async Task<StandInStats> StatsAsync(HttpClient http, Uri standIn) =>
+        (await http.GetFromJsonAsync<StandInStats>(new Uri(standIn, "/stats")))!;
+
+    /// <summary>Triggers the job through the ops API and waits for the run it started to end, as the dashboard shows it.</summary>
+    private static async Task<Run> RunJobAsync(HttpClient http, Uri connector, string job)
+    {
+        var previous = (await LastRunAsync(http, connector, job))?.Id ?? 0;
+        using var trigger = new HttpRequestMessage(HttpMethod.Post, new Uri(connector, $"/ops/api/jobs/{job}/trigger"));
+        trigger.Headers.Add("X-Requested-By", "bench-tag-sync");
+        (await http.SendAsync(trigger)).EnsureSuccessStatusCode();
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromHours(3))
+        {
+            if (await LastRunAsync(http, connector, job) is { FinishedAt: { } finished } run && run.Id > previous && run.Outcome != "running")
+            {
+                return new Run(run.StartedAt, finished, run.Outcome, run.Message);
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"{job} did not finish within 3 hours");
+    }
+
+    private static async Task<RunViewDto?> LastRunAsync(HttpClient http, Uri connector, string job) =>
+        (await http.GetFromJsonAsync<List<JobView>>(new Uri(connector, "/ops/api/jobs")))!.Single(j => j.Id == job).LastRun;
+
+    /// <summary>Tags per second over the first and over the last tenth of the tags, from when each batch was answered.</summary>
+    private static (double First, double Last) TenthPaces(List<long[]> answered, DateTime startedAt)
+    {
+        var total = answered.Sum(a => a[1]);
+        if (total == 0)
+        {
+            return (double.NaN, double.NaN);
+        }
+        var ordered = answered.OrderBy(a => a[0]).ToList();
+        var start = new DateTimeOffset(DateTime.SpecifyKind(startedAt, DateTimeKind.Utc)).ToUnixTimeMilliseconds();
+        long done = 0, tenthAt = 0, lastTenthFrom = 0;
+        foreach (var a in ordered)
+        {
+            if (done < total * 9 / 10 && done + a[1] >= total * 9 / 10)
+            {
+                lastTenthFrom = a[0];
+            }
+            done += a[1];
+            if (tenthAt == 0 && done >= total / 10)
+            {
+                tenthAt = a[0];
+            }
+        }
+        var end = ordered[^1][0];
+        return (total / 10.0 / Math.Max(1, tenthAt - start) * 1000, total / 10.0 / Math.Max(1, end - lastTenthFrom) * 1000);
+    }
+
+    /// <summary>The connector process's peak resident set (VmHWM), in MB.</summary>
+    private static double PeakMegabytes(int pid) => ResidentMemory.PeakMegabytes($"/proc/{pid}/status");
 }

@@ -8,7 +8,8 @@ namespace PatrawinConnector.Benchmarks;
 
 /// <summary>
 /// A Connect API stand-in for benchmarks: every call is answered after a fixed latency, as the real API over a WAN would;
-/// tag batches are counted so the run can be checked. Listens on 127.0.0.1 only.
+/// tag batches are counted, and when each was answered, so that the run can be checked and its pace read from outside
+/// the connector. Listens on 127.0.0.1 only.
 /// </summary>
 internal static class WiseTimeStandIn
 {
@@ -20,7 +21,8 @@ internal static class WiseTimeStandIn
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        long tags = 0, requests = 0, delayTicks = 0;
+        long tags = 0, requests = 0, batches = 0, delayTicks = 0;
+        var answered = new System.Collections.Concurrent.ConcurrentQueue<long[]>();   // [unix ms when answered, tags] per tag batch
 
         app.MapPost("/connect/api/tag/batch", async (HttpRequest request) =>
         {
@@ -30,14 +32,18 @@ internal static class WiseTimeStandIn
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await Task.Delay(latency);
             Interlocked.Add(ref delayTicks, System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks);
+            Interlocked.Increment(ref batches);
+            answered.Enqueue([DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), body.RootElement.GetProperty("tags").GetArrayLength()]);
             return Results.Text("{}", "application/json");
         });
         app.MapGet("/stats", () => Results.Json(new
         {
             tags = Interlocked.Read(ref tags),
             requests = Interlocked.Read(ref requests),
+            batches = Interlocked.Read(ref batches),
             delayMs = TimeSpan.FromTicks(Interlocked.Read(ref delayTicks)).TotalMilliseconds,   // the latency actually served, summed
         }));
+        app.MapGet("/stats/batches", () => Results.Json(answered.ToArray()));
         app.MapFallback(async () =>
         {
             Interlocked.Increment(ref requests);
