@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
     "generate" => await LargePatrawin.GenerateAsync(args[1..]),
     "wisetime-standin" => await WiseTimeStandIn.RunAsync(args[1..]),
     "tag-sync" => await TagSyncLoad.RunAsync(args[1..]),
+    "tag-queries" => await TagQueryTimes.RunAsync(args[1..]),
     "external-hours-standins" => await ExternalHoursStandIns.RunAsync(args[1..]),
     "external-hours" => await ExternalHoursLoad.RunAsync(args[1..]),
     _ => Usage(),
@@ -25,6 +26,8 @@ static int Usage()
           tag-sync           --connector URL --standin URL --pid PID [--patrawin FILE] [--concurrency C] [--batch B] [--latency-ms MS]
                              triggers a running connector's first tag-sync and watches it from outside; prints wall time, tags/s,
                              share of the latency floor, first/last tenth pace, peak RSS; then a tag-refresh and an incremental run
+          tag-queries        --patrawin FILE [--refresh-page N]
+                             database time of the tag queries alone: a first run's stream, a run with nothing new, refresh pages
           external-hours-standins [--port P] [--latency-ms MS] [--entries N] [--projects P]
                              Kimai and CiviCRM stand-ins on 127.0.0.1 holding N entries over P projects, answering after MS milliseconds
           external-hours     [--url URL] [--concurrency C]

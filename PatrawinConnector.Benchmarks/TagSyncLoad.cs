@@ -86,10 +86,23 @@ internal static class TagSyncLoad
     private static async Task<Run> RunJobAsync(HttpClient http, Uri connector, string job)
     {
         var previous = (await LastRunAsync(http, connector, job))?.Id ?? 0;
-        using var trigger = new HttpRequestMessage(HttpMethod.Post, new Uri(connector, $"/ops/api/jobs/{job}/trigger"));
-        trigger.Headers.Add("X-Requested-By", "bench-tag-sync");
-        (await http.SendAsync(trigger)).EnsureSuccessStatusCode();
         var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            // Right after start-up the scheduler may not take triggers yet (the webhook answers first).
+            using var trigger = new HttpRequestMessage(HttpMethod.Post, new Uri(connector, $"/ops/api/jobs/{job}/trigger"));
+            trigger.Headers.Add("X-Requested-By", "bench-tag-sync");
+            using var response = await http.SendAsync(trigger);
+            if (response.IsSuccessStatusCode)
+            {
+                break;
+            }
+            if (waited.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new InvalidOperationException($"triggering {job} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            }
+            await Task.Delay(200);
+        }
         while (waited.Elapsed < TimeSpan.FromHours(3))
         {
             if (await LastRunAsync(http, connector, job) is { FinishedAt: { } finished } run && run.Id > previous && run.Outcome != "running")
