@@ -18,39 +18,10 @@ internal static class TagQueryTimes
         var take = Args.Int(args, "--refresh-page", 250);
         await using var db = new PatrawinDbContext(new DbContextOptionsBuilder<PatrawinDbContext>()
             .UseSqlite($"Data Source={file}")
-            .LogTo(m => { if (m.Contains("Executed DbCommand", StringComparison.Ordinal)) { Console.WriteLine(m[..Math.Min(m.Length, 300)]); } }, Microsoft.Extensions.Logging.LogLevel.Information)
             .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
             .Options);
         var queries = new TagQueries(db);
-        await using (var raw = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file}"))
-        {
-            await raw.OpenAsync();
-            for (var i = 0; i < 3; i++)
-            {
-                await using var cmd = raw.CreateCommand();
-                cmd.CommandText = "SELECT count(*) FROM (SELECT Arendenr, Skapatdat FROM ARENDE_1 ORDER BY CASE WHEN Skapatdat IS NULL OR Skapatdat <= '1900-01-01 00:00:00' THEN '1900-01-01 00:00:00' ELSE Skapatdat END, Arendenr LIMIT 250)";
-                var t0 = Stopwatch.GetTimestamp();
-                await cmd.ExecuteScalarAsync();
-                Console.WriteLine($"raw window {Stopwatch.GetElapsedTime(t0).TotalMilliseconds} ms");
-                cmd.CommandText = "SELECT count(*) FROM KUND_ARENDE_25 WHERE Arendenr IN ('P0999999SE00','x')";
-                t0 = Stopwatch.GetTimestamp();
-                await cmd.ExecuteScalarAsync();
-                Console.WriteLine($"raw link scan {Stopwatch.GetElapsedTime(t0).TotalMilliseconds} ms");
-                cmd.CommandText = File.ReadAllText("/tmp/b12/q6.sql").Split(".parameter set @min \"'1900-01-01 00:00:00'\"")[1];
-                cmd.Parameters.AddWithValue("@createdAt", "2030-01-01 00:00:00");
-                cmd.Parameters.AddWithValue("@number", "P0");
-                cmd.Parameters.AddWithValue("@min", "1900-01-01 00:00:00");
-                t0 = Stopwatch.GetTimestamp();
-                await using (var r = await cmd.ExecuteReaderAsync()) { while (await r.ReadAsync()) { } }
-                Console.WriteLine($"raw few {Stopwatch.GetElapsedTime(t0).TotalMilliseconds} ms");
-                cmd.CommandText = "EXPLAIN QUERY PLAN " + cmd.CommandText;
-                await using (var r = await cmd.ExecuteReaderAsync()) { while (await r.ReadAsync()) { Console.WriteLine(r.GetString(3)); } }
-                cmd.Parameters.Clear();
-                cmd.CommandText = "select sqlite_version()";
-                Console.WriteLine(await cmd.ExecuteScalarAsync());
-            }
-        }
-        foreach (var kind in new[] { TagKind.Case, TagKind.Client, TagKind.Case, TagKind.Client })
+        foreach (var kind in new[] { TagKind.Case, TagKind.Client })
         {
             var started = Stopwatch.GetTimestamp();
             double firstRowMs = 0;

@@ -109,7 +109,7 @@ internal static class TagSyncLoad
             {
                 return new Run(run.StartedAt, finished, run.Outcome, run.Message);
             }
-            await Task.Delay(50);
+            await Task.Delay(250);   // the run's times come from the connector; polling often would only cost it CPU
         }
         throw new TimeoutException($"{job} did not finish within 3 hours");
     }

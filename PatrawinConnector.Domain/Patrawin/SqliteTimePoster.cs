@@ -65,9 +65,7 @@ public sealed class SqliteTimePoster(PatrawinConnectionString connectionString, 
             {
                 // The sandbox was created in WAL mode, where NORMAL keeps every commit across a process crash without an
                 // fsync per commit. A file the operator gave is left on SQLite's defaults.
-                await using var pragma = connection.CreateCommand();
-                pragma.CommandText = "PRAGMA synchronous = NORMAL;";
-                await pragma.ExecuteNonQueryAsync(cancellationToken);
+                await State.SqlitePragmasOnce.ApplyAsync(connection, "PRAGMA synchronous = NORMAL;", cancellationToken);
             }
             await using var transaction = connection.BeginTransaction();
             var ids = new List<int>(entries.Count);

@@ -10,19 +10,11 @@ internal sealed class StatePragmas : DbConnectionInterceptor
 {
     private const string Pragmas = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;";
 
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
-        command.ExecuteNonQuery();
-    }
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) =>
+        SqlitePragmasOnce.Apply((Microsoft.Data.Sqlite.SqliteConnection)connection, Pragmas);
 
-    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default) =>
+        SqlitePragmasOnce.ApplyAsync((Microsoft.Data.Sqlite.SqliteConnection)connection, Pragmas, cancellationToken);
 }
 
 /// <summary>Used by <c>dotnet ef migrations add</c> only.</summary>
