@@ -49,7 +49,7 @@ public sealed class TdsPatrawin
         Encrypt = SqlConnectionEncryptOption.Optional,
         TrustServerCertificate = true,
         ConnectTimeout = 10,
-        Pooling = false,
+        Pooling = true,
     }.ConnectionString;
 
     /// <summary>Drops and creates the database, its tables, the stand-in pw_PostTime and the demo firm.</summary>
@@ -97,6 +97,20 @@ public sealed class TdsPatrawin
         await using var command = Command(connection, sql, values);
         var value = await command.ExecuteScalarAsync();
         return value is null or DBNull ? default : (T)value;
+    }
+
+    /// <summary>The first column of every row, in the order the server returns them.</summary>
+    public async Task<List<string>> StringsAsync(string sql)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = Command(connection, sql);
+        await using var reader = await command.ExecuteReaderAsync();
+        var values = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            values.Add(reader.GetString(0));
+        }
+        return values;
     }
 
     /// <summary>PENDING_TIME_335 in id order, with StartTimeUtc in the sandbox's text form, so that both databases compare alike.</summary>
