@@ -17,6 +17,7 @@ public sealed class ExternalHoursSyncTests
     private KimaiStandIn _kimai = null!;
     private CiviCrmStandIn _civicrm = null!;
     private ExternalHoursOptions _options = null!;
+    private ExternalHoursRig _rig = null!;
 
     [SetUp]
     public async Task Start()
@@ -30,6 +31,8 @@ public sealed class ExternalHoursSyncTests
             KimaiUrl = "https://kimai.test", KimaiApiToken = "token", CivicrmApi4Url = "https://crm.test/civicrm/ajax/api4", CivicrmApiKey = "civi-key",
             CivicrmTimeZone = "Europe/Berlin", FullReconcile = "DISABLED", ReconcileIntervalMinutes = 0, SyncFrom = "2024-01-01", RetryBaseMinutes = 5,
         };
+        _rig = new ExternalHoursRig(_harness, _clock, _options, _civicrm,
+            () => new KimaiV2Source(new KimaiClient(new HttpClient(_kimai, disposeHandler: false) { BaseAddress = new Uri("https://kimai.test/api/") }), MsOptions.Create(_options)));
         _kimai.Projects.Add(new() { ["id"] = 3, ["name"] = "Servers", ["customer"] = 1, ["parentTitle"] = "Acme" });
         _kimai.Projects.Add(new() { ["id"] = 4, ["name"] = "Website", ["customer"] = 2, ["parentTitle"] = "Globex" });
     }
@@ -516,44 +519,15 @@ public sealed class ExternalHoursSyncTests
         await RunAsync();
     }
 
-    private ExternalHoursMappingService MappingService() => new(Civicrm(), Kimai(),
-        _harness.Services.GetRequiredService<IDbContextFactory<ConnectorStateDbContext>>(), _harness.Services.GetRequiredService<StateWriteGate>(), _clock);
+    private ExternalHoursMappingService MappingService() => _rig.MappingService();
 
-    private async Task MapAsync(int project, int contact) =>
-        Assert.That(await MappingService().PutAsync(project, contact, CancellationToken.None), Is.Null);
+    private Task MapAsync(int project, int contact) => _rig.MapAsync(project, contact);
 
-    private Task<ExternalHoursRunSummary> RunAsync() => new ExternalHoursSyncService(
-        Kimai(), Civicrm(),
-        _harness.Services.GetRequiredService<IDbContextFactory<ConnectorStateDbContext>>(),
-        _harness.Services.GetRequiredService<StateWriteGate>(),
-        _harness.Services.GetRequiredService<ExternalHoursRunGate>(),
-        _clock, MsOptions.Create(_options), MsOptions.Create(new PatrawinOptions()),
-        NullLogger<ExternalHoursSyncService>.Instance).RunAsync(CancellationToken.None);
+    private Task<ExternalHoursRunSummary> RunAsync() => _rig.RunAsync();
 
-    private KimaiClient Kimai() => new(new HttpClient(_kimai, disposeHandler: false) { BaseAddress = new Uri("https://kimai.test/api/") });
+    private Task<ExternalHoursEntry?> EntryAsync(int id) => _rig.EntryAsync(id);
 
-    private CiviCrmClient Civicrm()
-    {
-        var http = new HttpClient(_civicrm, disposeHandler: false) { BaseAddress = new Uri("https://crm.test/civicrm/ajax/api4/") };
-        http.DefaultRequestHeaders.Add("X-Civi-Auth", "Bearer civi-key");
-        return new CiviCrmClient(http);
-    }
+    private Task<List<string>> StatesAsync() => _rig.StatesAsync();
 
-    private async Task<ExternalHoursEntry?> EntryAsync(int id)
-    {
-        await using var db = await _harness.Services.GetRequiredService<IDbContextFactory<ConnectorStateDbContext>>().CreateDbContextAsync();
-        return await db.ExternalHoursEntries.AsNoTracking().FirstOrDefaultAsync(e => e.KimaiTimesheetId == id);
-    }
-
-    private async Task<List<string>> StatesAsync()
-    {
-        await using var db = await _harness.Services.GetRequiredService<IDbContextFactory<ConnectorStateDbContext>>().CreateDbContextAsync();
-        return [.. (await db.ExternalHoursEntries.AsNoTracking().OrderBy(e => e.KimaiTimesheetId).ToListAsync()).Select(e => e.State.ToString())];
-    }
-
-    private async Task<ExternalHoursSyncState?> SyncStateAsync()
-    {
-        await using var db = await _harness.Services.GetRequiredService<IDbContextFactory<ConnectorStateDbContext>>().CreateDbContextAsync();
-        return await db.ExternalHoursSync.AsNoTracking().FirstOrDefaultAsync();
-    }
+    private Task<ExternalHoursSyncState?> SyncStateAsync() => _rig.SyncStateAsync();
 }
