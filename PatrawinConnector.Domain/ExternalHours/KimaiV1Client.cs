@@ -29,6 +29,8 @@ public sealed class KimaiV1Client(HttpClient http, IOptions<ExternalHoursOptions
     private const string Stock = "json.php";
     private const string Queue = "civicrm.php";
     private const string UnknownUser = "Unknown user or no permissions.";
+    /// <summary>Kimai 1's error text when a method gives none (sic).</summary>
+    private const string NoMessage = "An unhandled error occured.";
 
     private string? _apiKey;
 
@@ -95,7 +97,13 @@ public sealed class KimaiV1Client(HttpClient http, IOptions<ExternalHoursOptions
     /// <summary>Visible projects of visible customers, named parameters as the extension sends them.</summary>
     public async Task<IReadOnlyList<KimaiProject>> GetProjectsAsync(CancellationToken ct)
     {
-        var items = await ItemsAsync(Stock, "getProjects", new Dictionary<string, string> { ["apiKey"] = await ApiKeyAsync(ct) }, ct);
+        var answer = await CallAsync(Stock, "getProjects", new Dictionary<string, string> { ["apiKey"] = await ApiKeyAsync(ct) }, ct);
+        if (!answer.Success)
+        {
+            // Kimai 1 answers a bare error, without a message of its own, when there is no project at all
+            return answer.Message == NoMessage ? [] : throw Refused("getProjects", answer.Message);
+        }
+        var items = answer.Items;
         if (items.ValueKind != JsonValueKind.Array)
         {
             throw NotTheExpected("getProjects", "its items are not a list");
@@ -116,7 +124,7 @@ public sealed class KimaiV1Client(HttpClient http, IOptions<ExternalHoursOptions
         var answer = await CallAsync(Stock, "getTimesheetRecord", new object[] { await ApiKeyAsync(ct), id }, ct);
         if (!answer.Success)
         {
-            return answer.Message is "An unhandled error occured." or "Invalid ID" ? null : throw Refused("getTimesheetRecord", answer.Message);
+            return answer.Message is NoMessage or "Invalid ID" ? null : throw Refused("getTimesheetRecord", answer.Message);
         }
         if (answer.Items.ValueKind != JsonValueKind.Array || answer.Items.GetArrayLength() == 0)
         {

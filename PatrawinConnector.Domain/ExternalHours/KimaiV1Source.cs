@@ -38,11 +38,15 @@ public sealed class KimaiV1Source(KimaiV1Client kimai, IOptions<ExternalHoursOpt
             var problems = bad.Where(b => seen.Add(b.Key)).Select(b => b.Problem).ToList();
             unconfirmed += problems.Count;
             var fresh = messages.Where(m => seen.Add(m.QueueId.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
+            foreach (var problem in problems)
+            {
+                logger.LogWarning("external-hours-sync: {Problem}", problem);
+            }
             if (fresh.Count == 0)
             {
-                foreach (var problem in problems)
+                if (problems.Count > 0)
                 {
-                    logger.LogWarning("external-hours-sync: {Problem}", problem);
+                    yield return new TimesheetBatch([], []) { Problems = problems };
                 }
                 yield break;
             }

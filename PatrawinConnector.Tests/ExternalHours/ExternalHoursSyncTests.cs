@@ -187,6 +187,40 @@ public sealed class ExternalHoursSyncTests
     }
 
     [Test]
+    public async Task Run_UnmappedEntryBeforeSyncFromMappedLater_BecomesAnActivity()
+    {
+        await RunAsync();   // the cursor is set: from here on the fetch is by modification time
+        _clock.Now += TimeSpan.FromMinutes(5);
+        _kimai.Put(4001, "2023-11-14T09:00:00+0100", "2023-11-14T10:00:00+0100", 3600, 4);   // an entry of 2023 edited today
+        await RunAsync();
+        var recorded = (await EntryAsync(4001))!.State;
+        await WithoutReconciliationPastTheOverlapAsync();
+        await MapAsync(4, 203);
+
+        await RunAsync();
+
+        Assert.That(recorded, Is.EqualTo(ExternalHoursEntryState.Unmapped));
+        Assert.That(_civicrm.ActivityFor(4001)["source_contact_id"]!.GetValue<int>(), Is.EqualTo(203), "the back-fill from SYNC_FROM cannot see it: the ledger's unmapped row is applied (e.6 Added)");
+    }
+
+    [Test]
+    public async Task Run_MappingRepointed_ActivitiesOfEntriesBeforeSyncFromMoveToo()
+    {
+        await MapAsync(3, 202);
+        await RunAsync();
+        _clock.Now += TimeSpan.FromMinutes(5);
+        _kimai.Put(4001, "2023-11-14T09:00:00+0100", "2023-11-14T10:00:00+0100", 3600, 3);   // an entry of 2023 edited today
+        await RunAsync();
+        await WithoutReconciliationPastTheOverlapAsync();
+        await MapAsync(3, 203);
+
+        await RunAsync();
+
+        Assert.That(_civicrm.ActivityFor(4001)["source_contact_id"]!.GetValue<int>(), Is.EqualTo(203), "every ledger row of the project is re-applied (e.6 Re-pointed)");
+        Assert.That(_civicrm.Activities, Has.Count.EqualTo(1));
+    }
+
+    [Test]
     public async Task Mapping_NotAnOrganisation_Refused()
     {
         var problem = await MappingService().PutAsync(3, 999, CancellationToken.None);
