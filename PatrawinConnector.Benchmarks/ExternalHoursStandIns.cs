@@ -11,7 +11,8 @@ namespace PatrawinConnector.Benchmarks;
 /// The test suite's Kimai and CiviCRM stand-ins served over HTTP on 127.0.0.1, in their own process so that the
 /// benchmark's memory figure is the connector's alone: Kimai under <c>/kimai/api/</c>, CiviCRM under
 /// <c>/civicrm/ajax/api4/</c>, every request answered after a fixed latency. Seeds ENTRIES entries over PROJECTS projects
-/// and an organisation per project (id 10000 + project). <c>GET /stats</c> counts requests and activities.
+/// and an organisation per project (id 10000 + project). <c>GET /stats</c> counts requests and activities. With
+/// <c>--kimai-version 1</c> Kimai is the Kimai 1 + kimai1_civicrm stand-in under <c>/kimai/core/</c>, its queue not yet primed.
 /// </summary>
 internal static class ExternalHoursStandIns
 {
@@ -23,27 +24,38 @@ internal static class ExternalHoursStandIns
         var latency = TimeSpan.FromMilliseconds(Args.Int(args, "--latency-ms", 20));
         var entries = Args.Int(args, "--entries", 100_000);
         var projects = Args.Int(args, "--projects", 200);
+        var version = Args.Int(args, "--kimai-version", 2);
 
         var clock = new DateTime(2024, 6, 1, 8, 0, 0, DateTimeKind.Utc);
         using var kimai = new KimaiStandIn(() => clock);
+        using var kimai1 = new KimaiV1StandIn(() => clock);
         using var civicrm = new CiviCrmStandIn();
         for (var p = 1; p <= projects; p++)
         {
             kimai.Projects.Add(new() { ["id"] = p, ["name"] = $"Project {p}", ["customer"] = p, ["parentTitle"] = $"Customer {p}" });
+            kimai1.Projects.Add(new() { ["projectID"] = $"{p}", ["name"] = $"Project {p}", ["customerID"] = $"{p}", ["customerName"] = $"Customer {p}" });
             civicrm.Organisations[FirstOrganisation + p] = $"Organisation {p}";
         }
         var start = new DateTime(2024, 1, 2, 8, 0, 0);
         for (var id = 1; id <= entries; id++)
         {
             var begin = start.AddMinutes(id * 2);   // two-minute steps: 100,000 entries span about 139 days
-            kimai.Put(id, $"{begin:yyyy-MM-dd'T'HH:mm:ss}+0200", $"{begin.AddMinutes(45):yyyy-MM-dd'T'HH:mm:ss}+0200", 2700, 1 + id % projects, $"Work item {id} <b>review</b>");
+            var (from, to, project, text) = ($"{begin:yyyy-MM-dd'T'HH:mm:ss}+0200", $"{begin.AddMinutes(45):yyyy-MM-dd'T'HH:mm:ss}+0200", 1 + id % projects, $"Work item {id} <b>review</b>");
+            if (version == 1)
+            {
+                kimai1.Insert(id, from, to, project, text);
+            }
+            else
+            {
+                kimai.Put(id, from, to, 2700, project, text);
+            }
         }
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        using var toKimai = new HttpMessageInvoker(kimai, disposeHandler: false);
+        using var toKimai = new HttpMessageInvoker(version == 1 ? kimai1 : kimai, disposeHandler: false);
         using var toCivicrm = new HttpMessageInvoker(civicrm, disposeHandler: false);
         long requests = 0;
         app.MapGet("/stats", () => Results.Json(new { requests = Interlocked.Read(ref requests), activities = civicrm.Activities.Count }));

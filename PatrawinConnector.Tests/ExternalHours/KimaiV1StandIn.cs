@@ -24,6 +24,7 @@ public sealed class KimaiV1StandIn(Func<DateTime> now) : HttpMessageHandler
     private readonly Dictionary<int, Row> _rows = [];
     private readonly Dictionary<int, DateTime?> _ever = [];
     private readonly List<QueueRow> _queue = [];
+    private readonly Dictionary<int, QueueRow> _queueById = [];
 
     public List<JsonObject> Projects { get; } = [];
     public bool Primed { get; private set; }
@@ -173,7 +174,7 @@ public sealed class KimaiV1StandIn(Func<DateTime> now) : HttpMessageHandler
         {
             _ever.TryAdd(id, null);                                                          // 1
         }
-        var cutoff = _queue.Count == 0 ? DateTime.MinValue : _queue.Max(q => q.Modified);   // 2
+        var cutoff = _queue.Count == 0 ? DateTime.MinValue : _queue.Max(q => q.Modified);    // 2
         var stamp = Now();
         foreach (var id in _ever.Keys.Where(id => !_rows.ContainsKey(id) && _ever[id] is null).ToList())
         {
@@ -183,18 +184,24 @@ public sealed class KimaiV1StandIn(Func<DateTime> now) : HttpMessageHandler
         {
             var action = CorruptNextMessageAction ?? "update";
             CorruptNextMessageAction = null;
-            _queue.Add(new QueueRow(++_nextQueueId, action, row.Id, row, row.Modified!.Value));    // 4
+            Enqueue(new QueueRow(++_nextQueueId, action, row.Id, row, row.Modified!.Value));       // 4
         }
         foreach (var (id, deleted) in _ever.Where(e => e.Value > cutoff).OrderBy(e => e.Key))
         {
-            _queue.Add(new QueueRow(++_nextQueueId, "delete", id, null, deleted!.Value));     // 5
+            Enqueue(new QueueRow(++_nextQueueId, "delete", id, null, deleted!.Value));        // 5
         }
         return [.. _queue.Where(q => q.Confirmed is null).OrderByDescending(q => q.Modified).ThenByDescending(q => q.Id).Take(limit).Select(QueueJson)];   // 6
     }
 
+    private void Enqueue(QueueRow message)
+    {
+        _queue.Add(message);
+        _queueById[message.Id] = message;
+    }
+
     private JsonObject Confirm(int id)
     {
-        if (_queue.FirstOrDefault(q => q.Id == id) is not { } message)
+        if (!_queueById.TryGetValue(id, out var message))
         {
             return Failure("ERROR: Invalid ID");
         }
