@@ -162,6 +162,7 @@ public static class DependencyInjection
         services.AddScoped<ExternalHoursReconciler>();
         services.AddScoped<ExternalHoursSyncService>();
         services.AddScoped<ExternalHoursMappingService>();
+        services.AddScoped<ExtensionMigration>();
         return builder;
     }
 

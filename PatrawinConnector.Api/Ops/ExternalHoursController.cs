@@ -34,6 +34,11 @@ public sealed class ExternalHoursController(ExternalHoursMappingService mappings
     public async Task<IActionResult> DeleteAsync(int kimaiProjectId, CancellationToken cancellationToken) =>
         NotConfigured() ?? (await mappings.DeleteAsync(kimaiProjectId, cancellationToken) ? NoContent() : NotFound());
 
+    /// <summary>Takes over the CiviCRM extension's project links and tags its activities with their Kimai entry (docs/external-hours.md).</summary>
+    [HttpPost("import-extension")]
+    public async Task<ActionResult<ExtensionMigrationResult>> ImportExtensionAsync([FromServices] ExtensionMigration migration, CancellationToken cancellationToken) =>
+        NotConfigured() ?? Ok(await migration.ImportAsync(cancellationToken));
+
     /// <summary>Every Kimai project (visible or not), for the mapping form.</summary>
     [HttpGet("projects")]
     public async Task<ActionResult<IReadOnlyList<KimaiProject>>> ProjectsAsync(CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using PatrawinConnector.Domain.ExternalHours;
 using PatrawinConnector.Domain.State;
@@ -388,6 +389,34 @@ public sealed class KimaiV1SyncTests
         Assert.That(summary.ToString(), Does.Contain("30 of 30 entries missing; deletions withheld"));
         Assert.That(_civicrm.Activities, Has.Count.EqualTo(30));
         wrongInstance.Dispose();
+    }
+
+    [Test]
+    public async Task ImportExtension_ThenTheEntryChanges_TheExtensionsActivityIsUpdatedNotDuplicated()
+    {
+        await _rig.RunAsync();   // the activity type exists (the extension made it), the queue is primed
+        var extensions = _civicrm.AddExtensionActivity(new()
+        {
+            ["activity_type_id"] = 58, ["activity_date_time"] = "2024-05-14 09:00:00", ["duration"] = 90, ["details"] = "Fixed mail relay",
+            ["source_contact_id"] = 202, ["target_contact_id"] = new JsonArray(202),
+        });
+        _civicrm.ProjectContacts.AddRange([(3, 202), (4, 999)]);
+        _civicrm.EntryActivities.AddRange([(1201, extensions), (1187, 4242)]);
+        _kimai.Insert(1201, "2024-05-14T09:00:00+0200", "2024-05-14T10:30:00+0200", 3, "Fixed mail relay");
+        var migration = new ExtensionMigration(_rig.Civicrm(), _rig.MappingService(), NullLogger<ExtensionMigration>.Instance);
+
+        var imported = await migration.ImportAsync(CancellationToken.None);
+        var again = await migration.ImportAsync(CancellationToken.None);
+        _clock.Now += TimeSpan.FromMinutes(5);
+        _kimai.Edit(1201, r => r with { Comment = "Fixed mail relay, then the spam filter" });
+        var summary = await _rig.RunAsync();
+
+        Assert.That((imported.MappingsAdded, imported.ActivitiesTagged, imported.ActivitiesGone), Is.EqualTo((1, 1, 1)));
+        Assert.That(imported.MappingsRefused, Is.EqualTo(new[] { "Kimai project 4: CiviCRM contact 999 is not an existing organisation." }));
+        Assert.That((again.MappingsAdded, again.MappingsKept), Is.EqualTo((0, 1)), "a second import changes nothing");
+        Assert.That((summary.Created, summary.Updated), Is.EqualTo((0, 1)));
+        Assert.That(_civicrm.Activities.Keys, Is.EqualTo(new[] { extensions }));
+        Assert.That(_civicrm.ActivityFor(1201)["details"]!.GetValue<string>(), Is.EqualTo("Fixed mail relay, then the spam filter"));
     }
 
     [Test]
