@@ -30,7 +30,7 @@ public sealed class KimaiV1Source(KimaiV1Client kimai, IOptions<ExternalHoursOpt
         [EnumeratorCancellation] CancellationToken ct)
     {
         var seen = new HashSet<string>();
-        var decided = new HashSet<int>();   // entries whose newest message this run already handed out
+        var decided = new Dictionary<int, int>();   // entry → the queue id of the message this run applied for it
         var unconfirmed = 0;
         while (true)
         {
@@ -52,15 +52,19 @@ public sealed class KimaiV1Source(KimaiV1Client kimai, IOptions<ExternalHoursOpt
             }
 
             var byEntry = fresh.GroupBy(m => m.TimeEntryId).ToList();   // newest first within each group, as Kimai answered
-            var newest = byEntry.Where(g => !decided.Contains(g.Key)).Select(g => g.First()).ToList();
+            var newest = byEntry.Where(g => !decided.ContainsKey(g.Key)).Select(g => g.First()).ToList();
             yield return new TimesheetBatch([.. newest.Where(m => !m.IsDelete).Select(m => m.Entry!)], [.. newest.Where(m => m.IsDelete).Select(m => m.TimeEntryId)])
             {
                 Problems = problems,
             };
 
-            // the batch is applied: confirm every message of a settled entry, older copies included
-            decided.UnionWith(newest.Select(m => m.TimeEntryId));
-            var confirm = byEntry.Where(g => settled.IsSettled(g.Key)).SelectMany(g => g).Select(m => m.QueueId).ToList();
+            // the batch is applied: confirm every message of a settled entry, older copies included; one queued after the
+            // applied one (the entry changed while this run went on) waits for the next run, which applies it
+            foreach (var message in newest)
+            {
+                decided[message.TimeEntryId] = message.QueueId;
+            }
+            var confirm = fresh.Where(m => m.QueueId <= decided[m.TimeEntryId] && settled.IsSettled(m.TimeEntryId)).Select(m => m.QueueId).ToList();
             unconfirmed += fresh.Count - confirm.Count;
             await ConfirmAsync(confirm, ct);
         }

@@ -125,6 +125,31 @@ public sealed class KimaiV1SyncTests
     }
 
     [Test]
+    public async Task Run_EntryDeletedWhileTheRunGoesOn_TheLaterDeleteIsNotConfirmedUnappliedTheNextRunDeletes()
+    {
+        await _rig.MapAsync(3, 202);
+        await _rig.RunAsync();   // primed, reconciled once: from here on only the queue speaks
+        _clock.Now += TimeSpan.FromMinutes(1);
+        _kimai.Insert(1201, "2024-05-14T09:00:00+0200", "2024-05-14T10:30:00+0200", 3);
+        _kimai.Edit(1201, r => r);
+        _civicrm.BeforeNextWrite = () =>
+        {
+            _clock.Now += TimeSpan.FromSeconds(1);
+            _kimai.Delete(1201);   // deleted in Kimai while its create is on the way
+            return Task.CompletedTask;
+        };
+        await _rig.RunAsync();
+        var afterTheRun = (_civicrm.Activities.Count, _kimai.Unconfirmed);
+        _clock.Now += TimeSpan.FromMinutes(5);
+
+        await _rig.RunAsync();
+
+        Assert.That(afterTheRun, Is.EqualTo((1, 1)), "the delete was queued after the update this run applied: it waits");
+        Assert.That(_civicrm.Activities, Is.Empty);
+        Assert.That(_kimai.Unconfirmed, Is.Zero);
+    }
+
+    [Test]
     public async Task Run_EntryMovedToUnmappedProject_ActivityDeletedMessageConfirmed()
     {
         await _rig.MapAsync(3, 202);
