@@ -150,6 +150,23 @@ public sealed class KimaiV1SyncTests
     }
 
     [Test]
+    public async Task Run_EntryMovedToAnotherMappedProject_ItsActivityMovesToThatOrganisation()
+    {
+        await _rig.MapAsync(3, 202);
+        await _rig.MapAsync(4, 203);
+        _kimai.Insert(1201, "2024-05-14T09:00:00+0200", "2024-05-14T10:30:00+0200", 3);
+        await _rig.RunAsync();
+        var before = _civicrm.Activities.Keys.Single();
+        _clock.Now += TimeSpan.FromMinutes(5);
+        _kimai.Edit(1201, r => r with { Project = 4 });
+
+        await _rig.RunAsync();
+
+        Assert.That(_civicrm.Activities.Keys.Single(), Is.EqualTo(before), "updated, not deleted and created again");
+        Assert.That(_civicrm.ActivityFor(1201)["target_contact_id"]![0]!.GetValue<int>(), Is.EqualTo(203));
+    }
+
+    [Test]
     public async Task Run_EntryMovedToUnmappedProject_ActivityDeletedMessageConfirmed()
     {
         await _rig.MapAsync(3, 202);
