@@ -1,8 +1,5 @@
-using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using PatrawinConnector.Tests.ExternalHours;
 
 namespace PatrawinConnector.Benchmarks;
@@ -51,54 +48,14 @@ internal static class ExternalHoursStandIns
             }
         }
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        using var toKimai = new HttpMessageInvoker(version == 1 ? kimai1 : kimai, disposeHandler: false);
-        using var toCivicrm = new HttpMessageInvoker(civicrm, disposeHandler: false);
-        long requests = 0;
-        app.MapGet("/stats", () => Results.Json(new { requests = Interlocked.Read(ref requests), activities = civicrm.Activities.Count }));
-        app.Map("/kimai/{**rest}", context => ForwardAsync(context, toKimai, latency, ref requests));
-        app.Map("/civicrm/{**rest}", context => ForwardAsync(context, toCivicrm, latency, ref requests));
-        await app.RunAsync();
+        StandInServer? server = null;
+        server = await StandInServer.StartAsync(port, latency,
+            new Dictionary<string, HttpMessageHandler> { ["kimai"] = version == 1 ? kimai1 : kimai, ["civicrm"] = civicrm },
+            app => app.MapGet("/stats", () => Results.Json(new { requests = server!.Requests, activities = civicrm.Activities.Count })));
+        await using (server)
+        {
+            await server.WaitForShutdownAsync();
+        }
         return 0;
-    }
-
-    private static Task ForwardAsync(HttpContext context, HttpMessageInvoker standIn, TimeSpan latency, ref long requests)
-    {
-        Interlocked.Increment(ref requests);
-        return ForwardAsync(context, standIn, latency);
-    }
-
-    /// <summary>The HTTP request as the stand-in's HttpRequestMessage, its answer back as the HTTP response.</summary>
-    private static async Task ForwardAsync(HttpContext context, HttpMessageInvoker standIn, TimeSpan latency)
-    {
-        var incoming = context.Request;
-        using var request = new HttpRequestMessage(new HttpMethod(incoming.Method), $"http://{incoming.Host}{incoming.Path}{incoming.QueryString}");
-        foreach (var header in incoming.Headers.Where(h => !h.Key.StartsWith("Content-", StringComparison.OrdinalIgnoreCase)))
-        {
-            request.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string?>)header.Value);
-        }
-        if (incoming.ContentLength > 0 || incoming.Headers.TransferEncoding.Count > 0)
-        {
-            using var buffer = new MemoryStream();
-            await incoming.Body.CopyToAsync(buffer, context.RequestAborted);
-            request.Content = new ByteArrayContent(buffer.ToArray());
-            if (incoming.ContentType is { } type)
-            {
-                request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(type);
-            }
-        }
-
-        await Task.Delay(latency, context.RequestAborted);
-        using var answer = await standIn.SendAsync(request, context.RequestAborted);
-        context.Response.StatusCode = (int)answer.StatusCode;
-        foreach (var header in answer.Headers)
-        {
-            context.Response.Headers[header.Key] = header.Value.ToArray();
-        }
-        context.Response.ContentType = answer.Content.Headers.ContentType?.ToString() ?? "application/json";
-        await answer.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
     }
 }
