@@ -19,6 +19,8 @@ public sealed class KimaiV1SyncTests
     private CiviCrmStandIn _civicrm = null!;
     private ExternalHoursOptions _options = null!;
     private ExternalHoursRig _rig = null!;
+    private StandInServer? _server;
+    private SocketsHttpHandler? _socket;
 
     [SetUp]
     public async Task Start()
@@ -33,9 +35,7 @@ public sealed class KimaiV1SyncTests
             CivicrmApi4Url = "https://crm.test/civicrm/ajax/api4", CivicrmApiKey = "civi-key",
             CivicrmTimeZone = "Europe/Berlin", FullReconcile = "DISABLED", ReconcileIntervalMinutes = 1_000_000, SyncFrom = "2024-01-01", RetryBaseMinutes = 5,
         };
-        _rig = new ExternalHoursRig(_harness, _clock, _options, _civicrm, () => new KimaiV1Source(
-            new KimaiV1Client(new HttpClient(_kimai, disposeHandler: false) { BaseAddress = new Uri("https://kimai1.test/core/") }, MsOptions.Create(_options)),
-            MsOptions.Create(_options), NullLogger<KimaiV1Source>.Instance));
+        _rig = Rig(_kimai, new Uri("https://kimai1.test/core/"));
         _kimai.Projects.Add(new() { ["projectID"] = "3", ["name"] = "Servers", ["customerID"] = "1", ["customerName"] = "Acme" });
         _kimai.Projects.Add(new() { ["projectID"] = "4", ["name"] = "Website", ["customerID"] = "2", ["customerName"] = "Globex" });
     }
@@ -43,6 +43,11 @@ public sealed class KimaiV1SyncTests
     [TearDown]
     public async Task Stop()
     {
+        _socket?.Dispose();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
         _kimai.Dispose();
         _civicrm.Dispose();
         await _harness.DisposeAsync();
@@ -421,9 +426,7 @@ public sealed class KimaiV1SyncTests
         }
         await _rig.RunAsync();
         var wrongInstance = new KimaiV1StandIn(() => _clock.GetUtcNow().UtcDateTime);   // an empty Kimai at the same URL: no messages, no entries
-        _rig = new ExternalHoursRig(_harness, _clock, _options, _civicrm, () => new KimaiV1Source(
-            new KimaiV1Client(new HttpClient(wrongInstance, disposeHandler: false) { BaseAddress = new Uri("https://kimai1.test/core/") }, MsOptions.Create(_options)),
-            MsOptions.Create(_options), NullLogger<KimaiV1Source>.Instance));
+        _rig = Rig(wrongInstance, new Uri("https://kimai1.test/core/"));
         _options.ReconcileIntervalMinutes = 0;
 
         var summary = await _rig.RunAsync();
@@ -470,4 +473,50 @@ public sealed class KimaiV1SyncTests
 
         Assert.That((mapping.ProjectName, mapping.CustomerName), Is.EqualTo(("Website", "Globex")));
     }
+
+    [Test]
+    public async Task Run_OverRealHttp_FirstSyncThenAnEdit()
+    {
+        await OverRealHttpAsync();
+        await _rig.MapAsync(3, 202);
+        _kimai.Insert(1201, "2024-05-14T09:00:00+0200", "2024-05-14T10:30:00+0200", 3, "first");
+        await _rig.RunAsync();
+        _clock.Now += TimeSpan.FromMinutes(5);
+        _kimai.Edit(1201, r => r with { Comment = "second" });
+
+        var summary = await _rig.RunAsync();
+
+        Assert.That(summary.Updated, Is.EqualTo(1));
+        Assert.That(_civicrm.ActivityFor(1201)["details"]!.GetValue<string>(), Is.EqualTo("second"));
+        Assert.That(_kimai.Unconfirmed, Is.Zero);
+        Assert.That(_server!.Requests, Is.GreaterThan(5));
+    }
+
+    [Test]
+    public async Task Run_OverRealHttp_ConnectionDroppedAfterTheConfirmation_RunFailsNamingKimaiNextRunClean()
+    {
+        await OverRealHttpAsync();
+        await _rig.MapAsync(3, 202);
+        _kimai.Insert(1201, "2024-05-14T09:00:00+0200", "2024-05-14T10:30:00+0200", 3);
+        _kimai.LoseNextConfirm = true;
+
+        Assert.That(_rig.RunAsync, Throws.InstanceOf<ExternalServiceException>().With.Message.StartsWith("Kimai: could not be reached (civicrm.php confirmQueueMessage)"));
+        _clock.Now += TimeSpan.FromMinutes(5);
+        await _rig.RunAsync();
+
+        Assert.That(_civicrm.Activities, Has.Count.EqualTo(1));
+        Assert.That(_kimai.Unconfirmed, Is.Zero);
+    }
+
+    /// <summary>From here on a real socket lies between the client and the stand-in (Kestrel on a free local port).</summary>
+    private async Task OverRealHttpAsync()
+    {
+        _server = await StandInServer.StartAsync(0, TimeSpan.Zero, new Dictionary<string, HttpMessageHandler> { ["kimai"] = _kimai });
+        _socket = new SocketsHttpHandler();
+        _rig = Rig(_socket, new Uri(_server.BaseAddress, "/kimai/core/"));
+    }
+
+    private ExternalHoursRig Rig(HttpMessageHandler kimai, Uri baseAddress) => new(_harness, _clock, _options, _civicrm, () => new KimaiV1Source(
+        new KimaiV1Client(new HttpClient(kimai, disposeHandler: false) { BaseAddress = baseAddress }, MsOptions.Create(_options)),
+        MsOptions.Create(_options), NullLogger<KimaiV1Source>.Instance));
 }
