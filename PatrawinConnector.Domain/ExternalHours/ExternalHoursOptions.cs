@@ -140,7 +140,7 @@ internal sealed class ExternalHoursOptionsValidator : IValidateOptions<ExternalH
         }
         else if (kimai != civicrm || (kimai && !options.Configured))
         {
-            failures.Add("External hours need KIMAI_URL with KIMAI_API_TOKEN (or KIMAI_API_USER and KIMAI_API_PASSWORD), and CIVICRM_API4_URL with CIVICRM_API_KEY, " +
+            failures.Add("External hours need KIMAI_URL with KIMAI_API_TOKEN (or KIMAI_API_USER and KIMAI_API_PASSWORD; for KIMAI_API_VERSION=1 KIMAI_API_KEY), and CIVICRM_API4_URL with CIVICRM_API_KEY, " +
                          "or none of them. Example: KIMAI_URL=https://kimai.example.org KIMAI_API_TOKEN=… CIVICRM_API4_URL=https://crm.example.org/civicrm/ajax/api4 CIVICRM_API_KEY=…");
         }
         if (options.CivicrmTimeZone is { Length: > 0 } zone && !TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _))

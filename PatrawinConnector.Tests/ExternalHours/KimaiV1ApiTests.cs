@@ -35,6 +35,21 @@ public sealed class KimaiV1ApiTests
     }
 
     [Test]
+    public async Task Projects_KimaiOneBusyTwice_TheRegisteredClientRetriesAndAnswers()
+    {
+        using var kimai = new KimaiV1StandIn(() => DateTime.UtcNow) { BusyAnswers = 2 };
+        using var civicrm = new CiviCrmStandIn();
+        kimai.Projects.Add(new() { ["projectID"] = "3", ["name"] = "Servers", ["customerID"] = "1", ["customerName"] = "Acme" });
+        using var factory = await Factory(kimai, civicrm).StartAsync();
+        using var client = Client(factory);
+
+        var projects = JsonNode.Parse(await client.GetStringAsync("/ops/api/external-hours/projects"))!.AsArray();
+
+        Assert.That(projects.Single()!["name"]!.GetValue<string>(), Is.EqualTo("Servers"));
+        Assert.That(kimai.Calls, Is.EqualTo(new[] { "authenticate", "getProjects" }), "the two 503s were answered before the stand-in read a call");
+    }
+
+    [Test]
     public async Task Run_KimaiOneComposed_TheJobsServiceReadsTheQueue()
     {
         using var kimai = new KimaiV1StandIn(() => DateTime.UtcNow);

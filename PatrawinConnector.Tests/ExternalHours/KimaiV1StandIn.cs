@@ -29,6 +29,8 @@ public sealed class KimaiV1StandIn(Func<DateTime> now) : HttpMessageHandler
     public List<JsonObject> Projects { get; } = [];
     public bool Primed { get; private set; }
     public bool Down { get; set; }
+    /// <summary>How many of the next requests get a 503 with <c>Retry-After: 0</c> (a proxy restarting).</summary>
+    public int BusyAnswers { get; set; }
     /// <summary>Calls by method name, in order.</summary>
     public List<string> Calls { get; } = [];
     /// <summary>The next confirmQueueMessage: true = stored, then the connection drops; false = dropped before it arrives.</summary>
@@ -99,6 +101,11 @@ public sealed class KimaiV1StandIn(Func<DateTime> now) : HttpMessageHandler
             if (Down)
             {
                 return new HttpResponseMessage(HttpStatusCode.BadGateway) { Content = new StringContent("<html><body>502 Bad Gateway</body></html>") };
+            }
+            if (BusyAnswers > 0)
+            {
+                BusyAnswers--;
+                return new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Headers = { RetryAfter = new(TimeSpan.Zero) } };
             }
             if (endpoint is not ("json.php" or "civicrm.php"))
             {
