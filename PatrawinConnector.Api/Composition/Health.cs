@@ -18,7 +18,8 @@ public static class Health
         var quick = TimeSpan.FromSeconds(5);
         services.AddHealthChecks()
             .AddCheck<LivenessCheck>("self-check", tags: [HealthTags.Live])
-            .AddDbContextCheck<PatrawinDbContext>("patrawin", tags: [HealthTags.Ready, HealthTags.Self],
+            // Not a self-check: a restart does not bring a stopped SQL Server back, it only loops (issue 10)
+            .AddDbContextCheck<PatrawinDbContext>("patrawin", tags: [HealthTags.Ready],
                 customTestQuery: async (db, ct) =>
                 {
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -46,11 +46,14 @@ public sealed class ConnectorApiFactory : WebApplicationFactory<Program>
 
     public SandboxPatrawin Patrawin { get; private set; } = null!;
 
-    /// <summary>Starts the host (migrations, sandbox creation) and opens the sandbox Patrawin for assertions.</summary>
+    /// <summary>Starts the host (migrations, sandbox creation) and, unless the settings name another Patrawin, opens the sandbox Patrawin for assertions.</summary>
     public async Task<ConnectorApiFactory> StartAsync()
     {
         _ = Services;   // builds and starts the host (in memory, or on Kestrel after UseKestrel)
-        Patrawin = await SandboxPatrawin.CreateAsync(Path.Combine(DataDir, PatrawinConnection.SandboxFileName));
+        if (!_settings.ContainsKey("PATRAWIN_JDBC_URL") && !_settings.ContainsKey("PATRAWIN_CONNECTION_STRING"))
+        {
+            Patrawin = await SandboxPatrawin.CreateAsync(Path.Combine(DataDir, PatrawinConnection.SandboxFileName));
+        }
         if (_withScheduler)
         {
             // Quartz starts the scheduler once the application has started: wait for it, so tests see a running connector.
