@@ -10,7 +10,7 @@ namespace PatrawinConnector.Domain.Tags;
 /// counts as 1900-01-01, so that those rows come first, by number. Patrawin has no index on the creation date and the
 /// connector adds none, so every read in that order is one scan and sort of the table: the sync therefore reads
 /// each run as one ordered stream (<see cref="NewAfterAsync"/>) instead of one query per page, and which cases have
-/// a non-blocked (or a blocked) client is resolved once per statement as a set, never per row (ADR-011). Each query
+/// a non-blocked (or a blocked) client is resolved once per statement as a set, never per row (ADR-013). Each query
 /// is built by an internal method so that its T-SQL can be snapshotted.
 /// </summary>
 public sealed class TagQueries(PatrawinDbContext db)
