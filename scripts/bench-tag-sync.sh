@@ -32,7 +32,7 @@ case "$mode" in
 esac
 work=$(mktemp -d)
 started_babelfish=
-stop() { [[ -n "${1:-}" ]] && { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }; }
+stop() { [[ -z "${1:-}" ]] || { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }; }
 trap 'stop "${connector:-}"; stop "${standin:-}"; rm -rf "$work"; [[ -z "$started_babelfish" ]] || scripts/babelfish.sh stop' EXIT
 
 dotnet build -c Release PatrawinConnector.Api -v quiet -nologo >/dev/null
