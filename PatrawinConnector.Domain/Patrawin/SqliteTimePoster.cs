@@ -34,16 +34,14 @@ public sealed class SqliteTimePoster(PatrawinConnectionString connectionString, 
         LIMIT 1
         """;
 
-    private const string FindUserSql = """
-        SELECT Id
-        FROM BEHORIG_50
-        WHERE (Username = $user COLLATE NOCASE OR Email = $user COLLATE NOCASE) AND Isactive = 1
-        ORDER BY CASE WHEN Username = $user COLLATE NOCASE THEN 0 ELSE 1 END, Id
-        LIMIT 1
-        """;
-
-    private const string FindActivityCodeSql = """
-        SELECT 1 FROM FAKTURATEXTNR_15 WHERE Fakturatextnr = $code AND Inaktiv = 0 LIMIT 1
+    // Checks 3 and 4 in one statement (one prepare per entry instead of two); their order is kept by the caller.
+    private const string FindUserAndActivityCodeSql = """
+        SELECT (SELECT Id
+                FROM BEHORIG_50
+                WHERE (Username = $user COLLATE NOCASE OR Email = $user COLLATE NOCASE) AND Isactive = 1
+                ORDER BY CASE WHEN Username = $user COLLATE NOCASE THEN 0 ELSE 1 END, Id
+                LIMIT 1),
+               EXISTS (SELECT 1 FROM FAKTURATEXTNR_15 WHERE Fakturatextnr = $code AND Inaktiv = 0)
         """;
 
     // The Id is given explicitly (inside the write transaction), so that a hand-made file whose Id column is declared
@@ -114,22 +112,25 @@ public sealed class SqliteTimePoster(PatrawinConnectionString connectionString, 
             return (int)PostTimeRefusal.ClientBlocked;
         }
 
-        // 3. an active user by username, else by e-mail (nvarchar(50): longer values are cut, as SQL Server does)
-        command.Parameters.Clear();
-        command.CommandText = FindUserSql;
-        command.Parameters.AddWithValue("$user", entry.Author.Length > 50 ? entry.Author[..50] : entry.Author);
-        if (await command.ExecuteScalarAsync(ct) is not long userId)
-        {
-            return (int)PostTimeRefusal.UserNotFoundOrInactive;
-        }
-
+        // 3. an active user by username, else by e-mail (nvarchar(50): longer values are cut, as SQL Server does);
         // 4. an active activity code
         command.Parameters.Clear();
-        command.CommandText = FindActivityCodeSql;
+        command.CommandText = FindUserAndActivityCodeSql;
+        command.Parameters.AddWithValue("$user", entry.Author.Length > 50 ? entry.Author[..50] : entry.Author);
         command.Parameters.AddWithValue("$code", entry.ActivityCode);
-        if (await command.ExecuteScalarAsync(ct) is null)
+        long userId;
+        await using (var reader = await command.ExecuteReaderAsync(ct))
         {
-            return (int)PostTimeRefusal.ActivityCodeNotFoundOrInactive;
+            await reader.ReadAsync(ct);
+            if (reader.IsDBNull(0))
+            {
+                return (int)PostTimeRefusal.UserNotFoundOrInactive;
+            }
+            userId = reader.GetInt64(0);
+            if (reader.GetInt64(1) == 0)
+            {
+                return (int)PostTimeRefusal.ActivityCodeNotFoundOrInactive;
+            }
         }
 
         command.Parameters.Clear();

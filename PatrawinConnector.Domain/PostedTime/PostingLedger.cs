@@ -11,10 +11,15 @@ public sealed class PostingLedger(IDbContextFactory<ConnectorStateDbContext> sta
 {
     private const int MaxText = 4000;
 
+    // The webhook's hot path: compiled once, so a post does not pay for LINQ translation and parameter extraction.
+    private static readonly Func<ConnectorStateDbContext, string, CancellationToken, Task<PostingLedgerEntry?>> FindQuery =
+        EF.CompileAsyncQuery((ConnectorStateDbContext db, string groupId, CancellationToken _) =>
+            db.PostingLedger.AsNoTracking().FirstOrDefault(e => e.GroupId == groupId));
+
     public async Task<PostingLedgerEntry?> FindAsync(string groupId, CancellationToken ct)
     {
         await using var db = await state.CreateDbContextAsync(ct);
-        return await db.PostingLedger.AsNoTracking().FirstOrDefaultAsync(e => e.GroupId == groupId, ct);
+        return await FindQuery(db, groupId, ct);
     }
 
     /// <summary>The PENDING_TIME_335 ids among <paramref name="ids"/> that no other group's ledger entry recorded as its own.</summary>
@@ -36,36 +41,34 @@ public sealed class PostingLedger(IDbContextFactory<ConnectorStateDbContext> sta
     }
 
     /// <summary>
-    /// Records that the group is about to be posted with this plan, before any Patrawin write. A first delivery is
-    /// one INSERT; a redelivery one UPDATE.
+    /// Records that the group is about to be posted with this plan, before any Patrawin write: one statement, an INSERT
+    /// on the first delivery and an UPDATE of the same row on a redelivery.
     /// </summary>
-    public async Task BeginAttemptAsync(PostingPlan plan, bool isFirstDelivery, CancellationToken ct)
+    /// <remarks>
+    /// This and <see cref="CompleteAttemptAsync"/> are the webhook's hot path, so they are plain SQL: EF Core's
+    /// ExecuteUpdate and change tracking cost more CPU per post than the Patrawin insert itself (docs/performance.md).
+    /// </remarks>
+    public async Task BeginAttemptAsync(PostingPlan plan, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
+        var status = nameof(PostingStatus.InProgress);
+        var userName = Truncate(plan.UserDisplayName);
+        var author = Truncate(plan.Author);
+        var tags = Truncate(string.Join(", ", plan.Tags));
+        var startTimeUtc = plan.StartTime.UtcDateTime;
         using (await writeGate.EnterAsync(ct))
         {
             await using var db = await state.CreateDbContextAsync(ct);
-            if (isFirstDelivery)
-            {
-                var entry = new PostingLedgerEntry { GroupId = plan.GroupId, FirstReceivedAt = now, UpdatedAt = now, Status = PostingStatus.InProgress, Attempts = 1 };
-                Describe(entry, plan);
-                db.PostingLedger.Add(entry);
-                await db.SaveChangesAsync(ct);
-                return;
-            }
-
-            await db.PostingLedger.Where(e => e.GroupId == plan.GroupId).ExecuteUpdateAsync(set => set
-                .SetProperty(e => e.Status, PostingStatus.InProgress)
-                .SetProperty(e => e.Attempts, e => e.Attempts + 1)
-                .SetProperty(e => e.UserName, Truncate(plan.UserDisplayName))
-                .SetProperty(e => e.Author, Truncate(plan.Author))
-                .SetProperty(e => e.Tags, Truncate(string.Join(", ", plan.Tags)))
-                .SetProperty(e => e.ActivityCode, plan.ActivityCode)
-                .SetProperty(e => e.Minutes, plan.Minutes)
-                .SetProperty(e => e.StartTimeUtc, plan.StartTime.UtcDateTime)
-                .SetProperty(e => e.Message, (string?)null)
-                .SetProperty(e => e.PendingTimeIds, (string?)null)
-                .SetProperty(e => e.UpdatedAt, now), ct);
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO PostingLedger (GroupId, Status, Attempts, UserName, Author, Tags, ActivityCode, Minutes, StartTimeUtc,
+                                           PendingTimeIds, Message, FirstReceivedAt, UpdatedAt, Fetched)
+                VALUES ({plan.GroupId}, {status}, 1, {userName}, {author}, {tags}, {plan.ActivityCode}, {plan.Minutes}, {startTimeUtc},
+                        NULL, NULL, {now}, {now}, 0)
+                ON CONFLICT (GroupId) DO UPDATE SET
+                    Status = excluded.Status, Attempts = Attempts + 1, UserName = excluded.UserName, Author = excluded.Author,
+                    Tags = excluded.Tags, ActivityCode = excluded.ActivityCode, Minutes = excluded.Minutes,
+                    StartTimeUtc = excluded.StartTimeUtc, PendingTimeIds = NULL, Message = NULL, UpdatedAt = excluded.UpdatedAt
+                """, ct);
         }
     }
 
@@ -74,14 +77,16 @@ public sealed class PostingLedger(IDbContextFactory<ConnectorStateDbContext> sta
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var ids = pendingTimeIds is { Count: > 0 } ? Truncate(string.Join(',', pendingTimeIds)) : null;
+        var text = Truncate(message);
+        var statusText = status.ToString();
         using (await writeGate.EnterAsync(ct))
         {
             await using var db = await state.CreateDbContextAsync(ct);
-            await db.PostingLedger.Where(e => e.GroupId == groupId).ExecuteUpdateAsync(set => set
-                .SetProperty(e => e.Status, status)
-                .SetProperty(e => e.Message, Truncate(message))
-                .SetProperty(e => e.PendingTimeIds, e => ids ?? e.PendingTimeIds)
-                .SetProperty(e => e.UpdatedAt, now), ct);
+            await db.Database.ExecuteSqlAsync($"""
+                UPDATE PostingLedger
+                SET Status = {statusText}, Message = {text}, PendingTimeIds = COALESCE({ids}, PendingTimeIds), UpdatedAt = {now}
+                WHERE GroupId = {groupId}
+                """, ct);
         }
     }
 
@@ -142,16 +147,6 @@ public sealed class PostingLedger(IDbContextFactory<ConnectorStateDbContext> sta
             entry.UpdatedAt = now;
             await db.SaveChangesAsync(ct);
         }
-    }
-
-    private static void Describe(PostingLedgerEntry entry, PostingPlan plan)
-    {
-        entry.UserName = Truncate(plan.UserDisplayName);
-        entry.Author = Truncate(plan.Author);
-        entry.Tags = Truncate(string.Join(", ", plan.Tags));
-        entry.ActivityCode = plan.ActivityCode;
-        entry.Minutes = plan.Minutes;
-        entry.StartTimeUtc = plan.StartTime.UtcDateTime;
     }
 
     private static string? Truncate(string? text) => text is { Length: > MaxText } ? text[..MaxText] : text;

@@ -66,7 +66,7 @@ public sealed class PostingService(
                 $"This time was already posted to Patrawin ({string.Join(", ", plan!.Tags)}); nothing was posted again."));
         }
 
-        return await AttemptAsync(plan!, isFirstDelivery: previous is null, ct);
+        return await AttemptAsync(plan!, ct);
     }
 
     /// <summary>Rows an interrupted earlier attempt of this group committed: the plan's rows that no other group owns.</summary>
@@ -76,7 +76,7 @@ public sealed class PostingService(
         return candidates.Count == 0 ? candidates : await ledger.UnclaimedAsync(candidates, plan.GroupId, ct);
     }
 
-    private async Task<PostingOutcome> AttemptAsync(PostingPlan plan, bool isFirstDelivery, CancellationToken ct)
+    private async Task<PostingOutcome> AttemptAsync(PostingPlan plan, CancellationToken ct)
     {
         if (plan.Author.Length > PostingPlanner.MaxAuthorLength)
         {
@@ -85,7 +85,7 @@ public sealed class PostingService(
                 plan.GroupId, PostingPlanner.MaxAuthorLength, PostingPlanner.MaxAuthorLength);
         }
 
-        await ledger.BeginAttemptAsync(plan, isFirstDelivery, ct);
+        await ledger.BeginAttemptAsync(plan, ct);
         PostTimeResult result;
         try
         {

@@ -10,26 +10,41 @@ namespace PatrawinConnector.Domain.Tags;
 /// counts as 1900-01-01, so that those rows come first, by number. Patrawin has no index on the creation date and the
 /// connector adds none, so every read in that order is one scan and sort of the table: the sync therefore reads
 /// each run as one ordered stream (<see cref="NewAfterAsync"/>) instead of one query per page, and which cases have
-/// a non-blocked (or a blocked) client is resolved once per statement as a set, never per row (ADR-011). Each query
+/// a non-blocked (or a blocked) client is resolved once per statement as a set, never per row (ADR-013). Each query
 /// is built by an internal method so that its T-SQL can be snapshotted.
 /// </summary>
 public sealed class TagQueries(PatrawinDbContext db)
 {
     /// <summary>
-    /// Up to this many rows after the cursor, a run resolves the client links of those rows only (one scan of the
-    /// links that probes them); beyond it, of every case (one pass that builds the whole set). Measured in docs/performance.md.
+    /// Up to this many rows after a cursor, a run reads them as one window and resolves the client links of those rows
+    /// only; beyond it (and from the start), it streams the whole ordered set. Measured in docs/performance.md.
     /// </summary>
     internal const int FewRows = 50_000;
 
     /// <summary>
-    /// tag-sync's read of one run: every non-blocked case or client after <paramref name="after"/>, in keyset order, as
-    /// one query whose rows are read as they are needed. A run that stops part-way starts again from its cursor with
-    /// one new query.
+    /// tag-sync's read of one run: every non-blocked case or client after <paramref name="after"/>, in keyset order.
+    /// After a cursor, the rows that follow it are usually few (an incremental run): one scan finds them (none: the
+    /// run ends there) and one look-up of their client links filters them. From the start, or when more than
+    /// <see cref="FewRows"/> follow, one query is read as a stream, as its rows are needed. A run that stops part-way
+    /// starts again from its cursor with new queries.
     /// </summary>
     public async IAsyncEnumerable<TagRow> NewAfterAsync(TagKind kind, KeysetPosition after, [EnumeratorCancellation] CancellationToken ct)
     {
-        var few = await AfterCount(db, kind, after, FewRows + 1).CountAsync(ct) <= FewRows;
-        await foreach (var row in NewAfter(db, kind, after, few).AsAsyncEnumerable().WithCancellation(ct))
+        if (!after.IsStart)
+        {
+            var candidates = await Window(db, kind, after, FewRows + 1).ToListAsync(ct);
+            if (candidates.Count <= FewRows)
+            {
+                var numbers = candidates.Select(c => c.Number).ToList();
+                var rows = numbers.Count == 0 ? [] : await Ordered(db, kind, after, refresh: false, NumbersAmong(db, kind, numbers)).ToListAsync(ct);
+                foreach (var row in rows)
+                {
+                    yield return row;
+                }
+                yield break;
+            }
+        }
+        await foreach (var row in NewAfter(db, kind, after).AsAsyncEnumerable().WithCancellation(ct))
         {
             yield return row;
         }
@@ -68,9 +83,9 @@ public sealed class TagQueries(PatrawinDbContext db)
     public Task<int> CountAsync(TagKind kind, CancellationToken ct) =>
         kind == TagKind.Case ? db.Cases.CountAsync(ct) : db.Clients.CountAsync(ct);
 
-    /// <summary>The stream of <see cref="NewAfterAsync"/>; <paramref name="few"/>: only the links of the rows after the cursor are read.</summary>
-    internal static IQueryable<TagRow> NewAfter(PatrawinDbContext db, TagKind kind, KeysetPosition after, bool few) =>
-        Ordered(db, kind, after, refresh: false, few ? NumbersAfter(db, kind, after) : null);
+    /// <summary>The stream of <see cref="NewAfterAsync"/>: every client link resolved as one set.</summary>
+    internal static IQueryable<TagRow> NewAfter(PatrawinDbContext db, TagKind kind, KeysetPosition after) =>
+        Ordered(db, kind, after, refresh: false, within: null);
 
     /// <summary>
     /// The eligible rows after <paramref name="after"/> in keyset order, restricted to the numbers of
@@ -127,14 +142,7 @@ public sealed class TagQueries(PatrawinDbContext db)
                 .Take(take).Select(k => new TagRow(k.Number, null, k.CreatedAt, false, false));
     }
 
-    /// <summary>How many rows follow <paramref name="after"/>, counting no further than <paramref name="limit"/> (in primary-key order, which needs no sort).</summary>
-    internal static IQueryable<string> AfterCount(PatrawinDbContext db, TagKind kind, KeysetPosition after, int limit) =>
-        NumbersAfter(db, kind, after).OrderBy(n => n).Take(limit);
-
-    private static IQueryable<string> NumbersAfter(PatrawinDbContext db, TagKind kind, KeysetPosition after) =>
-        kind == TagKind.Case ? After(db.Cases, after).Select(c => c.Number) : After(db.Clients, after).Select(k => k.Number);
-
-    private static IQueryable<string> NumbersAmong(PatrawinDbContext db, TagKind kind, List<string> numbers) =>
+    internal static IQueryable<string> NumbersAmong(PatrawinDbContext db, TagKind kind, List<string> numbers) =>
         kind == TagKind.Case
             ? db.Cases.Where(c => numbers.Contains(c.Number)).Select(c => c.Number)
             : db.Clients.Where(k => numbers.Contains(k.Number)).Select(k => k.Number);

@@ -58,10 +58,16 @@ public sealed class TagQueryPlanTests
         var fromStart = commands.Count;
         var middle = rows[rows.Count / 2].Position;
         var rest = await ReadAllAsync(queries.NewAfterAsync(kind, middle, CancellationToken.None));
+        var fromCursor = commands.Count - fromStart;
+        var none = await ReadAllAsync(queries.NewAfterAsync(kind, new KeysetPosition(new DateTime(9000, 1, 1), "~"), CancellationToken.None));
+        var fromEnd = commands.Count - fromStart - fromCursor;
 
         Assert.That(rows, Has.Count.GreaterThan(250), "many batches' worth of rows");
         Assert.That(rest, Is.EqualTo(rows.Skip(rows.Count / 2 + 1)), "a run that starts from a cursor reads what follows it");
-        Assert.That(fromStart, Is.EqualTo(2), "one bounded count and one ordered stream per run, however many batches");
+        Assert.That(none, Is.Empty);
+        Assert.That(fromStart, Is.EqualTo(1), "one ordered stream per run, however many batches");
+        Assert.That(fromCursor, Is.EqualTo(2), "after a cursor: one window of what follows, one look-up of its client links");
+        Assert.That(fromEnd, Is.EqualTo(1), "nothing after the cursor: one scan, no look-up");
         await AssertNoScanPerRowAsync(commands);
     }
 

@@ -1,5 +1,5 @@
-DECLARE @createdAt3 datetime = '2024-03-01T10:15:00.000';
-DECLARE @number5 nvarchar(4000) = N'P1033SE00';
+DECLARE @numbers1 nvarchar(4000) = N'P1033SE00';
+DECLARE @numbers2 nvarchar(7) = N'C10045';
 DECLARE @createdAt datetime = '2024-03-01T10:15:00.000';
 DECLARE @number nvarchar(4000) = N'P1033SE00';
 DECLARE @min datetime = '1900-01-01T00:00:00.000';
@@ -17,7 +17,7 @@ SELECT [k].[Kundnr], [k].[Kortnamnkund], [k].[Skapatdat], CASE
         WHERE [k1].[Arendenr] IN (
             SELECT [k2].[Kundnr]
             FROM [dbo].[KUND_24] AS [k2]
-            WHERE [k2].[Skapatdat] >= @createdAt3 AND ([k2].[Skapatdat] > @createdAt3 OR [k2].[Kundnr] > @number5)
+            WHERE [k2].[Kundnr] IN (@numbers1, @numbers2)
         ) AND EXISTS (
             SELECT 1
             FROM [dbo].[ARENDE_1] AS [a]
@@ -29,7 +29,7 @@ FROM [dbo].[KUND_24] AS [k]
 WHERE [k].[Skapatdat] >= @createdAt AND ([k].[Skapatdat] > @createdAt OR [k].[Kundnr] > @number) AND [k].[Kundnr] IN (
     SELECT [k0].[Kundnr]
     FROM [dbo].[KUND_24] AS [k0]
-    WHERE [k0].[Skapatdat] >= @createdAt3 AND ([k0].[Skapatdat] > @createdAt3 OR [k0].[Kundnr] > @number5)
+    WHERE [k0].[Kundnr] IN (@numbers1, @numbers2)
 ) AND [k].[Kreditjn] IN (
     SELECT [c].[Creditcode]
     FROM [dbo].[CREDIT_LEVEL_334] AS [c]

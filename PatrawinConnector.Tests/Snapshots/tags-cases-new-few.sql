@@ -1,7 +1,7 @@
 DECLARE @createdAt smalldatetime = '2024-03-01T10:15:00';
 DECLARE @number nvarchar(50) = N'P1033SE00';
-DECLARE @createdAt3 smalldatetime = '2024-03-01T10:15:00';
-DECLARE @number5 nvarchar(50) = N'P1033SE00';
+DECLARE @numbers1 nvarchar(50) = N'P1033SE00';
+DECLARE @numbers2 nvarchar(50) = N'C10045';
 DECLARE @min smalldatetime = '1900-01-01T00:00:00';
 
 SELECT [a].[Arendenr], [a].[Slagord], [a].[Skapatdat]
@@ -9,7 +9,7 @@ FROM [dbo].[ARENDE_1] AS [a]
 WHERE [a].[Skapatdat] >= @createdAt AND ([a].[Skapatdat] > @createdAt OR [a].[Arendenr] > @number) AND [a].[Arendenr] IN (
     SELECT [a0].[Arendenr]
     FROM [dbo].[ARENDE_1] AS [a0]
-    WHERE [a0].[Skapatdat] >= @createdAt3 AND ([a0].[Skapatdat] > @createdAt3 OR [a0].[Arendenr] > @number5)
+    WHERE [a0].[Arendenr] IN (@numbers1, @numbers2)
 ) AND [a].[Arendenr] IN (
     SELECT [k].[Arendenr]
     FROM [dbo].[KUND_ARENDE_25] AS [k]
@@ -22,7 +22,7 @@ WHERE [a].[Skapatdat] >= @createdAt AND ([a].[Skapatdat] > @createdAt OR [a].[Ar
     WHERE [k].[Arendenr] IN (
         SELECT [a1].[Arendenr]
         FROM [dbo].[ARENDE_1] AS [a1]
-        WHERE [a1].[Skapatdat] >= @createdAt3 AND ([a1].[Skapatdat] > @createdAt3 OR [a1].[Arendenr] > @number5)
+        WHERE [a1].[Arendenr] IN (@numbers1, @numbers2)
     )
 )
 ORDER BY CASE
