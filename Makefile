@@ -13,7 +13,7 @@ docker:         ## the container image wisetime/patrawin-connector (needs a Dock
 bench-webhook:  ## webhook posts/s, p50, p99 on the sandbox
 	scripts/bench-webhook.sh
 
-bench-tag-sync: ## first tag-sync of 1,000,000 cases against a 20 ms stand-in
+bench-tag-sync: ## first tag-sync of 1,000,000 cases against a 20 ms stand-in (BENCH_PATRAWIN=tds: on Babelfish over TDS)
 	scripts/bench-tag-sync.sh
 
 bench-external-hours: ## first Kimai to CiviCRM sync of 100,000 entries against 20 ms stand-ins

@@ -27,9 +27,11 @@ static int Usage()
                              stand-in pw_PostTime, and N cases and clients shaped as by generate, or the sandbox's demo firm
           wisetime-standin   [--port P] [--latency-ms MS]
                              a Connect API stand-in on 127.0.0.1 that answers every call after MS milliseconds
-          tag-sync           --connector URL --standin URL --pid PID [--patrawin FILE] [--concurrency C] [--batch B] [--latency-ms MS]
+          tag-sync           --connector URL --standin URL --pid PID [--patrawin FILE | --patrawin-tds CONNECTION_STRING]
+                             [--concurrency C] [--batch B] [--latency-ms MS]
                              triggers a running connector's first tag-sync and watches it from outside; prints wall time, tags/s,
-                             share of the latency floor, first/last tenth pace, peak RSS; then a tag-refresh and an incremental run
+                             share of the latency floor, first/last tenth pace, peak RSS; then a tag-refresh and, when it is told
+                             the Patrawin (SQLite file or TDS database), an incremental run after 3 new cases
           tag-queries        --patrawin FILE [--refresh-page N]
                              database time of the tag queries alone: a first run's stream, a run with nothing new, refresh pages
           external-hours-standins [--port P] [--latency-ms MS] [--entries N] [--projects P]

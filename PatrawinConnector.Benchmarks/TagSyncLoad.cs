@@ -1,6 +1,8 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
+using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 
 namespace PatrawinConnector.Benchmarks;
@@ -8,7 +10,8 @@ namespace PatrawinConnector.Benchmarks;
 /// <summary>
 /// Drives a connector process that a user started (scripts/bench-tag-sync.sh starts it): triggers its first
 /// tag-sync through the ops API and watches it from outside, through the Connect API stand-in's counters and the
-/// process's /proc status. Then one tag-refresh run, and an incremental tag-sync after three new cases.
+/// process's /proc status. Then one tag-refresh run, and an incremental tag-sync after three new cases, added to the
+/// Patrawin the connector reads: the SQLite file (--patrawin) or the database on a TDS server (--patrawin-tds).
 /// </summary>
 internal static class TagSyncLoad
 {
@@ -21,16 +24,45 @@ internal static class TagSyncLoad
         VALUES (2, 'N0000001SE00', 'K000001', 1), (2, 'N0000002SE00', 'K000002', 1), (2, 'N0000003SE00', 'K000003', 1);
         """;
 
+    /// <summary>The same three cases in T-SQL: Rowguid is a uniqueidentifier there.</summary>
+    private const string ThreeNewCasesTds = """
+        INSERT INTO dbo.ARENDE_1 (Arendenr, Slagord, Skapatdat, Rowguid, Officeid, Electronic_file, Excludedfromiprcontrol, Outsourced)
+        VALUES ('N0000001SE00', N'New one', '2031-01-01T10:00:00', NEWID(), 1, 0, 0, 0),
+               ('N0000002SE00', N'New two', '2031-01-01T10:00:00', NEWID(), 1, 0, 0, 0),
+               ('N0000003SE00', N'New three', '2031-01-01T10:01:00', NEWID(), 1, 0, 0, 0);
+        INSERT INTO dbo.KUND_ARENDE_25 (Kundtyp, Arendenr, Kundnr, Part)
+        VALUES (2, 'N0000001SE00', 'K000001', 1), (2, 'N0000002SE00', 'K000002', 1), (2, 'N0000003SE00', 'K000003', 1);
+        """;
+
+    /// <summary>
+    /// A TDS Patrawin outlives a run (generating it again costs minutes), so a run first takes out the three cases a
+    /// previous run added: with a fresh DATA_DIR that is the state generate-tds left, as a fresh copy is for SQLite.
+    /// </summary>
+    private const string RemoveNewCasesTds = """
+        DELETE FROM dbo.KUND_ARENDE_25 WHERE Arendenr IN ('N0000001SE00', 'N0000002SE00', 'N0000003SE00');
+        DELETE FROM dbo.ARENDE_1 WHERE Arendenr IN ('N0000001SE00', 'N0000002SE00', 'N0000003SE00');
+        """;
+
     public static async Task<int> RunAsync(string[] args)
     {
         var connector = new Uri(Args.Option(args, "--connector", "http://127.0.0.1:18300"));
         var standIn = new Uri(Args.Option(args, "--standin", "http://127.0.0.1:18390"));
         var pid = Args.Int(args, "--pid", 0);
         var patrawin = Args.Option(args, "--patrawin", "");
+        var patrawinTds = Args.Option(args, "--patrawin-tds", "");
+        if (patrawin.Length > 0 && patrawinTds.Length > 0)
+        {
+            Console.Error.WriteLine("--patrawin FILE or --patrawin-tds CONNECTION_STRING, not both");
+            return 64;
+        }
         var concurrency = Args.Int(args, "--concurrency", 4);
         var batch = Args.Int(args, "--batch", 500);
         var latencyMs = Args.Int(args, "--latency-ms", 20);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        if (patrawinTds.Length > 0)
+        {
+            await ExecuteAsync(new SqlConnection(patrawinTds), RemoveNewCasesTds);
+        }
         var rssAtStart = PeakMegabytes(pid);
 
         var before = await StatsAsync(http, standIn);
@@ -52,15 +84,11 @@ internal static class TagSyncLoad
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"tag-refresh run (one page of cases and one of clients): {(refresh.FinishedAt - refresh.StartedAt).TotalSeconds:F2} s, {refresh.Outcome}: {refresh.Message}"));
 
-        if (patrawin.Length > 0)
+        if (patrawin.Length > 0 || patrawinTds.Length > 0)
         {
-            await using (var connection = new SqliteConnection($"Data Source={patrawin}"))
-            {
-                await connection.OpenAsync();
-                await using var command = connection.CreateCommand();
-                command.CommandText = ThreeNewCases;
-                await command.ExecuteNonQueryAsync();
-            }
+            await (patrawinTds.Length > 0
+                ? ExecuteAsync(new SqlConnection(patrawinTds), ThreeNewCasesTds)
+                : ExecuteAsync(new SqliteConnection($"Data Source={patrawin}"), ThreeNewCases));
             var beforeIncremental = await StatsAsync(http, standIn);
             var incremental = await RunJobAsync(http, connector, "tag-sync");
             var sent = (await StatsAsync(http, standIn)).Tags - beforeIncremental.Tags;
@@ -69,6 +97,19 @@ internal static class TagSyncLoad
                 $"(one batch at {latencyMs} ms included), {sent} tags sent, {incremental.Outcome}"));
         }
         return sync.Outcome == "succeeded" ? 0 : 1;
+    }
+
+    /// <summary>Runs one batch on the Patrawin, in one transaction, and closes the connection.</summary>
+    private static async Task ExecuteAsync(DbConnection patrawin, string sql)
+    {
+        await using var connection = patrawin;
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
     }
 
     private sealed record StandInStats(long Tags, long Requests, long Batches, double DelayMs);

@@ -4,7 +4,7 @@
 # stand-in pw_PostTime and the sandbox's demo firm (or CASES generated cases and CLIENTS clients), then prints the
 # settings that point the connector at it.
 #   scripts/tds-patrawin.sh                      # the demo firm: the README's example time group posts
-#   scripts/tds-patrawin.sh CASES CLIENTS        # a large Patrawin, primary keys only (as scripts/bench-tag-sync.sh --tds)
+#   scripts/tds-patrawin.sh CASES CLIENTS        # a large Patrawin, primary keys only (as BENCH_PATRAWIN=tds scripts/bench-tag-sync.sh makes)
 # BABELFISH_PORT, BABELFISH_USER, BABELFISH_PASSWORD as for scripts/babelfish.sh (its throwaway local login is printed). `scripts/babelfish.sh stop` ends it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
