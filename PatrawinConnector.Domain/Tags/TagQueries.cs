@@ -22,6 +22,13 @@ public sealed class TagQueries(PatrawinDbContext db)
     internal const int FewRows = 50_000;
 
     /// <summary>
+    /// How long one tag read may take at least, whatever PATRAWIN_COMMAND_TIMEOUT_SECONDS says: without an index on the
+    /// creation dates, a run's statement scans and sorts the whole table before its first row (on a million cases,
+    /// 25 s and more on a busy server). The posting path keeps the shorter command timeout.
+    /// </summary>
+    internal static readonly TimeSpan ScanTimeout = TimeSpan.FromMinutes(10);
+
+    /// <summary>
     /// tag-sync's read of one run: every non-blocked case or client after <paramref name="after"/>, in keyset order.
     /// After a cursor, the rows that follow it are usually few (an incremental run): one scan finds them (none: the
     /// run ends there) and one look-up of their client links filters them. From the start, or when more than
@@ -30,6 +37,7 @@ public sealed class TagQueries(PatrawinDbContext db)
     /// </summary>
     public async IAsyncEnumerable<TagRow> NewAfterAsync(TagKind kind, KeysetPosition after, [EnumeratorCancellation] CancellationToken ct)
     {
+        AllowScans();
         if (!after.IsStart)
         {
             var candidates = await Window(db, kind, after, FewRows + 1).ToListAsync(ct);
@@ -58,6 +66,7 @@ public sealed class TagQueries(PatrawinDbContext db)
     /// </summary>
     public async Task<List<TagRow>> NextPageAsync(TagKind kind, KeysetPosition after, int take, bool refresh, CancellationToken ct)
     {
+        AllowScans();
         var rows = new List<TagRow>(take);
         var position = after;
         while (rows.Count < take)
@@ -77,6 +86,15 @@ public sealed class TagQueries(PatrawinDbContext db)
             position = window[^1].Position;
         }
         return rows;
+    }
+
+    /// <summary>The context is this run's own (scoped), and the pool resets its timeout when the run gives it back.</summary>
+    private void AllowScans()
+    {
+        if (db.Database.GetCommandTimeout() is not { } seconds || seconds < ScanTimeout.TotalSeconds)
+        {
+            db.Database.SetCommandTimeout(ScanTimeout);
+        }
     }
 
     /// <summary>All rows of the table (the refresh pass's size, as the Java connector counted it).</summary>

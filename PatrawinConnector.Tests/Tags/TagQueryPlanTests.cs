@@ -90,7 +90,7 @@ public sealed class TagQueryPlanTests
     {
         var commands = new List<Statement>();
         var db = new PatrawinDbContext(new DbContextOptionsBuilder<PatrawinDbContext>()
-            .UseSqlite(_connectionString)
+            .UseSqlite(_connectionString, sqlite => sqlite.CommandTimeout(20))   // PATRAWIN_COMMAND_TIMEOUT_SECONDS' default
             .AddInterceptors(new CapturingInterceptor(commands))
             .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
             .Options);
@@ -100,6 +100,8 @@ public sealed class TagQueryPlanTests
     private async Task AssertNoScanPerRowAsync(List<Statement> commands)
     {
         Assert.That(commands, Is.Not.Empty);
+        Assert.That(commands.Select(c => c.TimeoutSeconds), Is.All.EqualTo((int)TagQueries.ScanTimeout.TotalSeconds),
+            "a tag read may take longer than a post: it scans and sorts the table before its first row");
         await using var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync();
         foreach (var captured in commands)
@@ -127,7 +129,7 @@ public sealed class TagQueryPlanTests
         return false;
     }
 
-    private sealed record Statement(string CommandText, List<(string Name, object Value)> Parameters);
+    private sealed record Statement(string CommandText, List<(string Name, object Value)> Parameters, int TimeoutSeconds);
 
     private sealed record PlanStep(long Id, long Parent, string Detail)
     {
@@ -167,7 +169,7 @@ public sealed class TagQueryPlanTests
             DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
         {
             commands.Add(new Statement(command.CommandText,
-                command.Parameters.Cast<DbParameter>().Select(p => (p.ParameterName, p.Value ?? DBNull.Value)).ToList()));
+                command.Parameters.Cast<DbParameter>().Select(p => (p.ParameterName, p.Value ?? DBNull.Value)).ToList(), command.CommandTimeout));
             return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
         }
     }
