@@ -16,16 +16,26 @@ public static class Health
         services.AddHostedService(sp => sp.GetRequiredService<SelfCheckMonitor>());
 
         var quick = TimeSpan.FromSeconds(5);
-        services.AddHealthChecks()
-            .AddCheck<LivenessCheck>("self-check", tags: [HealthTags.Live])
-            .AddDbContextCheck<PatrawinDbContext>("patrawin", tags: [HealthTags.Ready, HealthTags.Self],
+        var probe = TimeSpan.FromSeconds(10);   // a probe never waits for SqlClient's connect timeout
+        var patrawin = builder.Configuration.Get<PatrawinOptions>() ?? new PatrawinOptions();
+        var checks = services.AddHealthChecks().AddCheck<LivenessCheck>("self-check", tags: [HealthTags.Live]);
+        if (patrawin.EffectiveProvider == PatrawinProvider.SqlServer)
+        {
+            checks.AddSqlServer(sp => sp.GetRequiredService<PatrawinConnectionString>().Value, healthQuery: "SELECT TOP(1) 1 FROM ARENDE_1;",
+                name: "patrawin", tags: [HealthTags.Ready, HealthTags.Self], timeout: probe);
+        }
+        else
+        {
+            checks.AddDbContextCheck<PatrawinDbContext>("patrawin", tags: [HealthTags.Ready, HealthTags.Self],
                 customTestQuery: async (db, ct) =>
                 {
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                    timeout.CancelAfter(TimeSpan.FromSeconds(10));   // a probe never waits for SqlClient's connect timeout
-                    await db.Cases.Select(c => 1).Take(1).ToListAsync(timeout.Token);   // SELECT TOP(1) 1 FROM ARENDE_1
+                    timeout.CancelAfter(probe);
+                    await db.Cases.Select(c => 1).Take(1).ToListAsync(timeout.Token);   // SELECT 1 FROM ARENDE_1 LIMIT 1
                     return true;
-                })
+                });
+        }
+        checks
             .AddCheck<PatrawinSchemaCheck>("patrawin-schema", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(10))
             .AddCheck<StateStoreCheck>("state-store", tags: [HealthTags.Ready, HealthTags.Self], timeout: quick)
             .AddCheck<SchedulerCheck>("scheduler", tags: [HealthTags.Ready, HealthTags.Self], timeout: quick)
