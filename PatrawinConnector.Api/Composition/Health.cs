@@ -31,7 +31,7 @@ public static class Health
                 {
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
                     timeout.CancelAfter(probe);
-                    await db.Cases.Select(c => 1).Take(1).ToListAsync(timeout.Token);   // SELECT 1 FROM ARENDE_1 LIMIT 1
+                    await db.Cases.AnyAsync(timeout.Token);   // SELECT EXISTS (SELECT 1 FROM ARENDE_1)
                     return true;
                 });
         }

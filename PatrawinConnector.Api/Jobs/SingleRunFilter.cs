@@ -33,6 +33,7 @@ public sealed class SingleRunFilter(IJobRunLocks locks, JobRunJournal journal, T
             return;
         }
         context.Items[HeldLock] = held;
+        logger.LogInformation("Job {JobId} run {BackgroundJobId} started", job.Id, context.BackgroundJob.Id);
         journal.Started(job.Id, context.BackgroundJob.Id, clock.GetUtcNow().UtcDateTime);
     }
 
@@ -43,6 +44,7 @@ public sealed class SingleRunFilter(IJobRunLocks locks, JobRunJournal journal, T
             return;
         }
         using var release = (IDisposable)held;
+        logger.LogInformation("Job {JobId} run {BackgroundJobId} ended", job.Id, context.BackgroundJob.Id);
         var failure = context.Exception is JobPerformanceException { InnerException: { } inner } ? inner : context.Exception;
         if (failure is OperationCanceledException)
         {
