@@ -71,6 +71,9 @@ public sealed class OpsDashboardBrowserTests
         await using var signedIn = await browser.NewContextAsync(new() { HttpCredentials = new() { Username = user, Password = password } });
         var page = await signedIn.NewPageAsync();
         page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+        var pageErrors = new List<string>();
+        page.PageError += (_, error) => pageErrors.Add(error);
+        page.Console += (_, message) => pageErrors.Add(message.Type + ": " + message.Text);
 
         await page.GotoAsync(address + "/hangfire/recurring");
         foreach (var id in new[] { "tag-sync", "tag-refresh", "activity-type-sync", "external-hours-sync" })
@@ -79,7 +82,9 @@ public sealed class OpsDashboardBrowserTests
         }
         await Assertions.Expect(page).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex("Patrawin Connector"));
         await page.Locator("input.js-jobs-list-checkbox[value='tag-sync']").CheckAsync();
-        await page.Locator("button.js-jobs-list-command[data-url$='/recurring/trigger']").ClickAsync();
+        await Assertions.Expect(page.Locator("button.js-jobs-list-command[data-url$='/recurring/trigger']")).ToBeEnabledAsync(new() { Timeout = 5_000 });
+        Assert.That(pageErrors, Is.Empty);
+        await page.Locator("button.js-jobs-list-command[data-url$='/recurring/trigger']").ClickAsync(new() { Force = true });   // Hangfire's toolbar never settles for the stability check
         var journal = factory.Services.GetRequiredService<Api.Jobs.JobRunJournal>();
         for (var i = 0; i < 400 && journal.Last("tag-sync") is not { Outcome: "succeeded" }; i++)
         {
