@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using PatrawinConnector.Domain;
 using PatrawinConnector.Domain.ExternalHours;
 using PatrawinConnector.Domain.State;
+using PatrawinConnector.Tests.ExternalHours;
 
 namespace PatrawinConnector.Benchmarks;
 
@@ -22,6 +23,7 @@ internal static class ExternalHoursLoad
     {
         var url = Args.Option(args, "--url", "http://127.0.0.1:18091");
         var concurrency = Args.Int(args, "--concurrency", 8);
+        var version = Args.Int(args, "--kimai-version", 2);
         var dataDir = Directory.CreateTempSubdirectory("external-hours-bench-").FullName;
         using var stats = new HttpClient { BaseAddress = new Uri(url) };
 
@@ -31,7 +33,9 @@ internal static class ExternalHoursLoad
         builder.Services.Configure<ExternalHoursOptions>(o =>
         {
             o.KimaiUrl = $"{url}/kimai";
-            o.KimaiApiToken = "token";
+            o.KimaiApiVersion = version;
+            o.KimaiApiToken = version == 1 ? null : "token";
+            o.KimaiApiKey = version == 1 ? KimaiV1StandIn.ApiKey : null;
             o.CivicrmApi4Url = $"{url}/civicrm/ajax/api4";
             o.CivicrmApiKey = "civi-key";
             o.CivicrmTimeZone = "Europe/Berlin";
@@ -48,7 +52,7 @@ internal static class ExternalHoursLoad
         int projects;
         using (var scope = host.Services.CreateScope())
         {
-            projects = (await scope.ServiceProvider.GetRequiredService<KimaiClient>().GetProjectsAsync(CancellationToken.None)).Count;
+            projects = (await scope.ServiceProvider.GetRequiredService<ITimesheetSource>().GetProjectsAsync(CancellationToken.None)).Count;
             var mappings = scope.ServiceProvider.GetRequiredService<ExternalHoursMappingService>();
             for (var p = 1; p <= projects; p++)
             {
@@ -70,7 +74,7 @@ internal static class ExternalHoursLoad
 
         var entries = firstSummary.Fetched;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"first sync: {entries:N0} entries over {projects} projects, concurrency {concurrency}: " +
+            $"first sync (Kimai {version}): {entries:N0} entries over {projects} projects, concurrency {concurrency}: " +
             $"{first.TotalSeconds:F1} s, {entries / first.TotalSeconds:F0} entries/s, {afterFirst.Requests - before.Requests:N0} HTTP requests; {firstSummary}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"activities in CiviCRM: {afterFirst.Activities:N0}; connector peak RSS {peakMb:F0} MB (after start-up {baselineMb:F0} MB)"));

@@ -4,6 +4,7 @@ return args.FirstOrDefault() switch
 {
     "webhook" => await WebhookLoad.RunAsync(args[1..]),
     "generate" => await LargePatrawin.GenerateAsync(args[1..]),
+    "generate-tds" => await LargeTdsPatrawin.GenerateAsync(args[1..]),
     "wisetime-standin" => await WiseTimeStandIn.RunAsync(args[1..]),
     "tag-sync" => await TagSyncLoad.RunAsync(args[1..]),
     "external-hours-standins" => await ExternalHoursStandIns.RunAsync(args[1..]),
@@ -19,6 +20,9 @@ static int Usage()
                              posts N distinct time groups at concurrency C to a running connector; prints posts/s, p50, p99
           generate           --out FILE [--cases N] [--clients N]
                              writes a Patrawin-shaped SQLite file with N cases and clients (2% of clients blocked)
+          generate-tds       --server CONNECTION_STRING [--database patrawin] [--cases N] [--clients N] [--demo]
+                             creates a Patrawin database on a TDS server (Babelfish or SQL Server): primary keys only, the tests'
+                             stand-in pw_PostTime, and N cases and clients shaped as by generate, or the sandbox's demo firm
           wisetime-standin   [--port P] [--latency-ms MS]
                              a Connect API stand-in on 127.0.0.1 that answers every call after MS milliseconds
           tag-sync           --patrawin FILE --url URL [--concurrency C] [--batch B]

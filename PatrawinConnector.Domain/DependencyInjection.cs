@@ -140,9 +140,29 @@ public static class DependencyInjection
             }
         })
             .AddHttpMessageHandler(sp => ExternalHoursHandler(sp, "CiviCRM"));
+        services.AddHttpClient<KimaiV1Client>((sp, http) =>
+            {
+                var hours = sp.GetRequiredService<IOptions<ExternalHoursOptions>>().Value;
+                http.Timeout = ExternalHoursResilience.CallTimeout;
+                if (hours.KimaiUrl is { Length: > 0 } url)
+                {
+                    http.BaseAddress = new Uri(url.TrimEnd('/') + "/core/");
+                }
+            })
+            .AddHttpMessageHandler(sp => ExternalHoursHandler(sp, "Kimai"));
+        services.AddScoped<KimaiV2Source>();
+        services.AddScoped<KimaiV1Source>();
+        // KIMAI_API_VERSION picks the source once; everything after it is the same for both
+        services.AddScoped<ITimesheetSource>(sp => sp.GetRequiredService<IOptions<ExternalHoursOptions>>().Value.KimaiV1
+            ? sp.GetRequiredService<KimaiV1Source>()
+            : sp.GetRequiredService<KimaiV2Source>());
         services.AddSingleton<ExternalHoursRunGate>();
+        services.AddScoped<ExternalHoursLedger>();
+        services.AddScoped<EntryApplier>();
+        services.AddScoped<ExternalHoursReconciler>();
         services.AddScoped<ExternalHoursSyncService>();
         services.AddScoped<ExternalHoursMappingService>();
+        services.AddScoped<ExtensionMigration>();
         return builder;
     }
 

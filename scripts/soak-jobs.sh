@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Soak test of the jobs on Hangfire.Storage.SQLite (issue 11, ADR-011): the published connector on one DATA_DIR for
+# Soak test of the jobs on Hangfire.Storage.SQLite (issue 11, ADR-012): the published connector on one DATA_DIR for
 # MINUTES minutes (default 22), a Patrawin of 20,000 cases and 2,000 clients, a WiseTime stand-in that adds 50 ms to
 # every call, intervals of 1 minute, and tag-sync or tag-refresh triggered through /ops/api every 2-4 s. Every 60-100 s the
 # connector is stopped, alternately with SIGTERM and with kill -9, and started again. Once, a second connector is

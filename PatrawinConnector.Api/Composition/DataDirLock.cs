@@ -4,7 +4,7 @@ namespace PatrawinConnector.Api.Composition;
 /// One connector process per DATA_DIR: an exclusive lock on DATA_DIR/connector.lock for the life of the process (the
 /// operating system drops it when the process dies, kill -9 included). A second process on the same directory stops at
 /// start-up with this message: two would run every job twice and share one SQLite job store between processes, which
-/// Hangfire.Storage.SQLite does not support (ADR-011).
+/// Hangfire.Storage.SQLite does not support (ADR-012).
 /// </summary>
 public sealed class DataDirLock : IDisposable
 {

@@ -19,14 +19,15 @@ public static class Health
         var probe = TimeSpan.FromSeconds(10);   // a probe never waits for SqlClient's connect timeout
         var patrawin = builder.Configuration.Get<PatrawinOptions>() ?? new PatrawinOptions();
         var checks = services.AddHealthChecks().AddCheck<LivenessCheck>("self-check", tags: [HealthTags.Live]);
+        // "patrawin" is not a self-check: a restart does not bring a stopped SQL Server back, it only loops (issue 10)
         if (patrawin.EffectiveProvider == PatrawinProvider.SqlServer)
         {
             checks.AddSqlServer(sp => sp.GetRequiredService<PatrawinConnectionString>().Value, healthQuery: "SELECT TOP(1) 1 FROM ARENDE_1;",
-                name: "patrawin", tags: [HealthTags.Ready, HealthTags.Self], timeout: probe);
+                name: "patrawin", tags: [HealthTags.Ready], timeout: probe);
         }
         else
         {
-            checks.AddDbContextCheck<PatrawinDbContext>("patrawin", tags: [HealthTags.Ready, HealthTags.Self],
+            checks.AddDbContextCheck<PatrawinDbContext>("patrawin", tags: [HealthTags.Ready],
                 customTestQuery: async (db, ct) =>
                 {
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -13,7 +13,7 @@ using PatrawinConnector.Domain.Tags;
 namespace PatrawinConnector.Api.Composition;
 
 /// <summary>
-/// The recurring jobs on Hangfire (ADR-011): Hangfire.Storage.SQLite in DATA_DIR by default, or Hangfire.SqlServer
+/// The recurring jobs on Hangfire (ADR-012): Hangfire.Storage.SQLite in DATA_DIR by default, or Hangfire.SqlServer
 /// shared by several replicas. The schedule is the block below: the contract ids, intervals from the options, first
 /// runs staggered after start-up. Cross-cutting rules are filters registered once: one run of a job at a time
 /// (SingleRunFilter), and no automatic retry (the next scheduled run is the retry; the cursors make it safe).

@@ -5,9 +5,10 @@ namespace PatrawinConnector.Api.Health;
 
 /// <summary>
 /// The connector's self-healing (the seed's promise): every HEALTH_SELF_CHECK_INTERVAL_SECONDS it runs the checks a restart
-/// could fix (Patrawin reachable, state store writable, scheduler running). After HEALTH_SELF_CHECK_FAILURES failures in a
-/// row it logs why and stops the process with exit code 3, so that Docker's restart policy or Kubernetes starts it anew.
-/// WiseTime being down or Patrawin's import being stuck never restarts it: a restart would not fix either.
+/// could fix (state store writable, scheduler running). After HEALTH_SELF_CHECK_FAILURES failures in a row it logs why
+/// and stops the process with exit code 3, so that Docker's restart policy or Kubernetes starts it anew. Patrawin or
+/// WiseTime being down, or Patrawin's import being stuck, never restarts it: a restart would fix none of them, and a
+/// stopped SQL Server would only make it restart again and again (readiness reports it instead).
 /// </summary>
 public sealed class SelfCheckMonitor(
     IServiceProvider services,

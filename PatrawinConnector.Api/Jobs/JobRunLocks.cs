@@ -15,7 +15,7 @@ public interface IJobRunLocks
 
 /// <summary>
 /// JOB_STORE=SQLITE: one connector process per DATA_DIR (DataDirLock refuses a second), so a lock in this process is a
-/// lock for the whole store. It also keeps clear of Hangfire.Storage.SQLite's distributed-lock heartbeat (ADR-011).
+/// lock for the whole store. It also keeps clear of Hangfire.Storage.SQLite's distributed-lock heartbeat (ADR-012).
 /// </summary>
 public sealed class ProcessJobRunLocks : IJobRunLocks, IDisposable
 {

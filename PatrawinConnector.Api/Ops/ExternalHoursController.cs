@@ -8,7 +8,7 @@ namespace PatrawinConnector.Api.Ops;
 /// <summary>The external hours part of the ops API (external-hours.md e.8): mappings, Kimai projects, CiviCRM organisations, parked entries.</summary>
 [ApiController]
 [Route("ops/api/external-hours")]
-public sealed class ExternalHoursController(ExternalHoursMappingService mappings, KimaiClient kimai, CiviCrmClient civicrm, IOptions<ExternalHoursOptions> options)
+public sealed class ExternalHoursController(ExternalHoursMappingService mappings, ITimesheetSource kimai, CiviCrmClient civicrm, IOptions<ExternalHoursOptions> options)
     : ControllerBase
 {
     /// <summary>Kimai project → CiviCRM organisation mappings, with cached names.</summary>
@@ -34,6 +34,11 @@ public sealed class ExternalHoursController(ExternalHoursMappingService mappings
     public async Task<IActionResult> DeleteAsync(int kimaiProjectId, CancellationToken cancellationToken) =>
         NotConfigured() ?? (await mappings.DeleteAsync(kimaiProjectId, cancellationToken) ? NoContent() : NotFound());
 
+    /// <summary>Takes over the CiviCRM extension's project links and tags its activities with their Kimai entry (docs/external-hours.md).</summary>
+    [HttpPost("import-extension")]
+    public async Task<ActionResult<ExtensionMigrationResult>> ImportExtensionAsync([FromServices] ExtensionMigration migration, CancellationToken cancellationToken) =>
+        NotConfigured() ?? Ok(await migration.ImportAsync(cancellationToken));
+
     /// <summary>Every Kimai project (visible or not), for the mapping form.</summary>
     [HttpGet("projects")]
     public async Task<ActionResult<IReadOnlyList<KimaiProject>>> ProjectsAsync(CancellationToken cancellationToken) =>
@@ -51,7 +56,7 @@ public sealed class ExternalHoursController(ExternalHoursMappingService mappings
         NotConfigured() ?? Ok(await mappings.EntriesAsync(state, Math.Clamp(limit, 1, 500), cancellationToken));
 
     private ActionResult? NotConfigured() =>
-        options.Value.Configured ? null : NotFound("External hours are not configured: set KIMAI_URL, KIMAI_API_TOKEN, CIVICRM_API4_URL and CIVICRM_API_KEY.");
+        options.Value.Configured ? null : NotFound("External hours are not configured: set KIMAI_URL with KIMAI_API_TOKEN (Kimai 2) or KIMAI_API_VERSION=1 with KIMAI_API_KEY (Kimai 1), and CIVICRM_API4_URL with CIVICRM_API_KEY.");
 
     public sealed record MappingRequest(int CivicrmContactId);
 

@@ -10,7 +10,7 @@ namespace PatrawinConnector.Domain.ExternalHours;
 /// </summary>
 public sealed class ExternalHoursMappingService(
     CiviCrmClient civicrm,
-    KimaiClient kimai,
+    ITimesheetSource kimai,
     IDbContextFactory<ConnectorStateDbContext> state,
     StateWriteGate writeGate,
     TimeProvider clock)

@@ -8,13 +8,21 @@ namespace PatrawinConnector.Domain.ExternalHours;
 /// <summary>Kimai → CiviCRM "Service Hours" settings (external-hours.md e.1). The job runs when both ends are configured.</summary>
 public sealed class ExternalHoursOptions
 {
+    /// <summary>2: Kimai 2's REST API; 1: Kimai 1 with the kimai1_civicrm change queue (JSON-RPC).</summary>
+    [ConfigurationKeyName("KIMAI_API_VERSION")]
+    public int KimaiApiVersion { get; set; } = 2;
+
     [ConfigurationKeyName("KIMAI_URL")]
     public string? KimaiUrl { get; set; }
 
     [ConfigurationKeyName("KIMAI_API_TOKEN")]
     public string? KimaiApiToken { get; set; }
 
-    /// <summary>Legacy X-AUTH headers, only when no token is set (Kimai before 2.14).</summary>
+    /// <summary>Kimai 1's API key (the user's <c>apikey</c>); without it, <c>authenticate</c> with KIMAI_API_USER and KIMAI_API_PASSWORD gives it.</summary>
+    [ConfigurationKeyName("KIMAI_API_KEY")]
+    public string? KimaiApiKey { get; set; }
+
+    /// <summary>Kimai 2: legacy X-AUTH headers, only when no token is set (Kimai before 2.14). Kimai 1: the user <c>authenticate</c> logs in.</summary>
     [ConfigurationKeyName("KIMAI_API_USER")]
     public string? KimaiApiUser { get; set; }
 
@@ -86,7 +94,13 @@ public sealed class ExternalHoursOptions
 
     public bool Configured =>
         !string.IsNullOrWhiteSpace(KimaiUrl) && !string.IsNullOrWhiteSpace(CivicrmApi4Url) && !string.IsNullOrWhiteSpace(CivicrmApiKey) &&
-        (!string.IsNullOrWhiteSpace(KimaiApiToken) || (!string.IsNullOrWhiteSpace(KimaiApiUser) && !string.IsNullOrWhiteSpace(KimaiApiPassword)));
+        (!string.IsNullOrWhiteSpace(KimaiApiVersion == 1 ? KimaiApiKey : KimaiApiToken) || HasKimaiLogin);
+
+    /// <summary>KIMAI_API_USER and KIMAI_API_PASSWORD are both set.</summary>
+    public bool HasKimaiLogin => !string.IsNullOrWhiteSpace(KimaiApiUser) && !string.IsNullOrWhiteSpace(KimaiApiPassword);
+
+    /// <summary>The source of the entries is Kimai 1's change queue.</summary>
+    public bool KimaiV1 => KimaiApiVersion == 1;
 
     public bool Enabled => Configured && Sync == Switch.Enabled;
 
@@ -108,9 +122,25 @@ internal sealed class ExternalHoursOptionsValidator : IValidateOptions<ExternalH
         }
         var kimai = !string.IsNullOrWhiteSpace(options.KimaiUrl);
         var civicrm = !string.IsNullOrWhiteSpace(options.CivicrmApi4Url);
-        if (kimai != civicrm || (kimai && !options.Configured))
+        if (options.KimaiApiVersion is not (1 or 2))
         {
-            failures.Add("External hours need KIMAI_URL with KIMAI_API_TOKEN (or KIMAI_API_USER and KIMAI_API_PASSWORD), and CIVICRM_API4_URL with CIVICRM_API_KEY, " +
+            failures.Add($"KIMAI_API_VERSION '{options.KimaiApiVersion}' must be 2 (Kimai 2's REST API) or 1 (Kimai 1 with kimai1_civicrm). Example: KIMAI_API_VERSION=2");
+        }
+        else if (options.KimaiV1 && !string.IsNullOrWhiteSpace(options.KimaiApiToken))
+        {
+            failures.Add("KIMAI_API_TOKEN is a Kimai 2 token; with KIMAI_API_VERSION=1 set KIMAI_API_KEY (or KIMAI_API_USER and KIMAI_API_PASSWORD). Example: KIMAI_API_VERSION=1 KIMAI_API_KEY=…");
+        }
+        else if (!options.KimaiV1 && !string.IsNullOrWhiteSpace(options.KimaiApiKey))
+        {
+            failures.Add("KIMAI_API_KEY is a Kimai 1 key; with KIMAI_API_VERSION=2 set KIMAI_API_TOKEN. Example: KIMAI_API_VERSION=1 KIMAI_API_KEY=… (Kimai 1), or KIMAI_API_TOKEN=… (Kimai 2)");
+        }
+        else if (options.KimaiV1 && kimai && string.IsNullOrWhiteSpace(options.KimaiApiKey) && !options.HasKimaiLogin)
+        {
+            failures.Add("KIMAI_API_VERSION=1 needs KIMAI_API_KEY, or KIMAI_API_USER and KIMAI_API_PASSWORD (authenticate gives the key). Example: KIMAI_API_VERSION=1 KIMAI_API_KEY=…");
+        }
+        else if (kimai != civicrm || (kimai && !options.Configured))
+        {
+            failures.Add("External hours need KIMAI_URL with KIMAI_API_TOKEN (or KIMAI_API_USER and KIMAI_API_PASSWORD; for KIMAI_API_VERSION=1 KIMAI_API_KEY), and CIVICRM_API4_URL with CIVICRM_API_KEY, " +
                          "or none of them. Example: KIMAI_URL=https://kimai.example.org KIMAI_API_TOKEN=… CIVICRM_API4_URL=https://crm.example.org/civicrm/ajax/api4 CIVICRM_API_KEY=…");
         }
         if (options.CivicrmTimeZone is { Length: > 0 } zone && !TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _))

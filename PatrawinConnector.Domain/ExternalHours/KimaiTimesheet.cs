@@ -5,7 +5,8 @@ using System.Text.Json.Serialization;
 namespace PatrawinConnector.Domain.ExternalHours;
 
 /// <summary>
-/// A Kimai 2 timesheet entry as GET /api/timesheets returns it (external-hours.md c.3). Only the fields the sync uses;
+/// A Kimai 2 timesheet entry as GET /api/timesheets returns it (external-hours.md c.3), and the form a Kimai 1 row takes
+/// too (<see cref="KimaiV1Client"/>), so the ledger's snapshots do not depend on the source. Only the fields the sync uses;
 /// unknown fields are ignored. <see cref="End"/> is null while the timer runs.
 /// </summary>
 public sealed record KimaiTimesheet

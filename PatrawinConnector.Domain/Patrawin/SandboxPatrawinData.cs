@@ -1,9 +1,12 @@
+using System.Data.Common;
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 
 namespace PatrawinConnector.Domain.Patrawin;
 
-/// <summary>The sandbox Patrawin: patrawin-schema.sql in SQLite's dialect, and a small, deterministic demo firm.</summary>
+/// <summary>
+/// The sandbox Patrawin: patrawin-schema.sql in SQLite's dialect, and a small, deterministic demo firm. The seed is
+/// plain parameterised INSERTs, so the same demo firm also fills a SQL Server Patrawin (the TDS tests use it).
+/// </summary>
 internal static class SandboxPatrawinData
 {
     public const string Schema = """
@@ -157,7 +160,7 @@ internal static class SandboxPatrawinData
         (9998, 0, "System", "System"),
     ];
 
-    public static async Task<int> SeedAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken ct)
+    public static async Task<int> SeedAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)
     {
         var rows = 0;
         var random = new Random(20240314);   // deterministic Rowguids
@@ -165,7 +168,7 @@ internal static class SandboxPatrawinData
         foreach (var (code, description, type) in CreditLevels)
         {
             rows += await ExecuteAsync(connection, transaction, ct,
-                "INSERT INTO CREDIT_LEVEL_334 (Creditcode, Creditdescription, Type) VALUES ($1, $2, $3)", code, description, type);
+                "INSERT INTO CREDIT_LEVEL_334 (Creditcode, Creditdescription, Type) VALUES (@p1, @p2, @p3)", code, description, type);
         }
 
         foreach (var (number, shortName, created, credit) in Clients)
@@ -173,7 +176,7 @@ internal static class SandboxPatrawinData
             rows += await ExecuteAsync(connection, transaction, ct, """
                 INSERT INTO KUND_24 (Kundnr, Kortnamnkund, Skapatdat, Kreditjn, Inaktivjn, Valutakod, Landkod, Sprakkod, Rowguid,
                     Einvoicetype, Xmlinvoicetypeid, Einvoiceaccent, Enableipforecaster, Automatfakturajn, Usebasicoutsourcingsurcharge, IsAgentInFile)
-                VALUES ($1, $2, $3, $4, 0, 'SEK', 'SE', 'E', $5, 0, 0, 0, 0, 'N', 0, 0)
+                VALUES (@p1, @p2, @p3, @p4, 0, 'SEK', 'SE', 'E', @p5, 0, 0, 0, 0, 'N', 0, 0)
                 """, number, shortName, created, credit, NewGuid(random));
         }
 
@@ -181,28 +184,28 @@ internal static class SandboxPatrawinData
         {
             rows += await ExecuteAsync(connection, transaction, ct, """
                 INSERT INTO ARENDE_1 (Arendenr, Slagord, Skapatdat, Rowguid, Officeid, Electronic_file, Excludedfromiprcontrol, Outsourced)
-                VALUES ($1, $2, $3, $4, 1, 0, 0, 0)
+                VALUES (@p1, @p2, @p3, @p4, 1, 0, 0, 0)
                 """, number, catchword, created, NewGuid(random));
             rows += await ExecuteAsync(connection, transaction, ct,
-                "INSERT INTO KUND_ARENDE_25 (Kundtyp, Arendenr, Kundnr, Part) VALUES ($1, $2, $3, 1)", clientType, number, client);
+                "INSERT INTO KUND_ARENDE_25 (Kundtyp, Arendenr, Kundnr, Part) VALUES (@p1, @p2, @p3, 1)", clientType, number, client);
         }
 
         foreach (var (username, name, email, active) in Users)
         {
             rows += await ExecuteAsync(connection, transaction, ct,
-                "INSERT INTO BEHORIG_50 (Username, Namn, Email, Isactive, Officeid, Isattorney) VALUES ($1, $2, $3, $4, 1, 1)",
+                "INSERT INTO BEHORIG_50 (Username, Namn, Email, Isactive, Officeid, Isattorney) VALUES (@p1, @p2, @p3, @p4, 1, 1)",
                 username, name, email, active);
         }
 
         foreach (var (code, inactive, english, swedish) in ActivityCodes)
         {
             rows += await ExecuteAsync(connection, transaction, ct,
-                "INSERT INTO FAKTURATEXTNR_15 (Fakturatextnr, Inaktiv, Beskrivning, AmountIncludedInStatistics, HoursIncludedInStatistics) VALUES ($1, $2, $3, 1, 1)",
+                "INSERT INTO FAKTURATEXTNR_15 (Fakturatextnr, Inaktiv, Beskrivning, AmountIncludedInStatistics, HoursIncludedInStatistics) VALUES (@p1, @p2, @p3, 1, 1)",
                 code, inactive, english);
             rows += await ExecuteAsync(connection, transaction, ct,
-                "INSERT INTO FAKTURATEXT_16 (Fakturatextnr, Sprakkod, Fakturatext) VALUES ($1, 'E', $2)", code, english);
+                "INSERT INTO FAKTURATEXT_16 (Fakturatextnr, Sprakkod, Fakturatext) VALUES (@p1, 'E', @p2)", code, english);
             rows += await ExecuteAsync(connection, transaction, ct,
-                "INSERT INTO FAKTURATEXT_16 (Fakturatextnr, Sprakkod, Fakturatext) VALUES ($1, 'S', $2)", code, swedish);
+                "INSERT INTO FAKTURATEXT_16 (Fakturatextnr, Sprakkod, Fakturatext) VALUES (@p1, 'S', @p2)", code, swedish);
         }
 
         rows += await ExecuteAsync(connection, transaction, ct, "INSERT INTO FORETAGINFO_56 (Skarmsprak) VALUES ('E')");
@@ -218,14 +221,17 @@ internal static class SandboxPatrawinData
         return new Guid(bytes).ToString("D", CultureInfo.InvariantCulture).ToUpperInvariant();
     }
 
-    private static async Task<int> ExecuteAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken ct, string sql, params object?[] values)
+    private static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct, string sql, params object?[] values)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
         for (var i = 0; i < values.Length; i++)
         {
-            command.Parameters.AddWithValue($"${i + 1}", values[i] ?? DBNull.Value);
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = $"@p{i + 1}";
+            parameter.Value = values[i] ?? DBNull.Value;
+            command.Parameters.Add(parameter);
         }
         return await command.ExecuteNonQueryAsync(ct);
     }

@@ -39,6 +39,26 @@ public sealed class StartupConfigurationTests
         Assert.That(errors, Has.Some.Contains(expected));
     }
 
+    private const string BothEnds = "KIMAI_URL=https://kimai.example.org;CIVICRM_API4_URL=https://crm.example.org/civicrm/ajax/api4;CIVICRM_API_KEY=civi";
+
+    [TestCase("KIMAI_API_VERSION=3;" + BothEnds + ";KIMAI_API_TOKEN=Hunter2token",
+        "KIMAI_API_VERSION '3' must be 2 (Kimai 2's REST API) or 1 (Kimai 1 with kimai1_civicrm). Example: KIMAI_API_VERSION=2")]
+    [TestCase("KIMAI_API_VERSION=1;" + BothEnds, "KIMAI_API_VERSION=1 needs KIMAI_API_KEY, or KIMAI_API_USER and KIMAI_API_PASSWORD")]
+    [TestCase("KIMAI_API_VERSION=1;" + BothEnds + ";KIMAI_API_USER=civisync", "KIMAI_API_VERSION=1 needs KIMAI_API_KEY, or KIMAI_API_USER and KIMAI_API_PASSWORD")]
+    [TestCase("KIMAI_API_VERSION=1;" + BothEnds + ";KIMAI_API_TOKEN=Hunter2token;KIMAI_API_PASSWORD=Hunter2pass", "KIMAI_API_TOKEN is a Kimai 2 token; with KIMAI_API_VERSION=1 set KIMAI_API_KEY")]
+    [TestCase(BothEnds + ";KIMAI_API_KEY=Hunter2key", "KIMAI_API_KEY is a Kimai 1 key; with KIMAI_API_VERSION=2 set KIMAI_API_TOKEN")]
+    [TestCase("KIMAI_API_VERSION=1;KIMAI_URL=https://kimai.example.org;KIMAI_API_KEY=Hunter2key",
+        "External hours need KIMAI_URL with KIMAI_API_TOKEN (or KIMAI_API_USER and KIMAI_API_PASSWORD; for KIMAI_API_VERSION=1 KIMAI_API_KEY), and CIVICRM_API4_URL with CIVICRM_API_KEY")]
+    [TestCase("KIMAI_API_VERSION=one", "KIMAI_API_VERSION 'one' is not a whole number. Example: KIMAI_API_VERSION=2")]
+    public async Task Main_InvalidKimaiSettings_ExitsNamingTheSettingNeverTheSecret(string settings, string expected)
+    {
+        var (exitCode, errors) = await RunAsync(settings.Split(';'));
+
+        Assert.That(exitCode, Is.EqualTo(2));
+        Assert.That(errors, Has.Some.Contains(expected));
+        Assert.That(string.Join('\n', errors), Does.Not.Contain("Hunter2"));
+    }
+
     [Test]
     public async Task Main_BrokenJdbcUrlWithPassword_NamesTheProblemButNotThePassword()
     {

@@ -17,6 +17,7 @@ public sealed class ExternalHoursSyncTests
     private KimaiStandIn _kimai = null!;
     private CiviCrmStandIn _civicrm = null!;
     private ExternalHoursOptions _options = null!;
+    private ExternalHoursRig _rig = null!;
 
     [SetUp]
     public async Task Start()
@@ -30,6 +31,8 @@ public sealed class ExternalHoursSyncTests
             KimaiUrl = "https://kimai.test", KimaiApiToken = "token", CivicrmApi4Url = "https://crm.test/civicrm/ajax/api4", CivicrmApiKey = "civi-key",
             CivicrmTimeZone = "Europe/Berlin", FullReconcile = "DISABLED", ReconcileIntervalMinutes = 0, SyncFrom = "2024-01-01", RetryBaseMinutes = 5,
         };
+        _rig = new ExternalHoursRig(_harness, _clock, _options, _civicrm,
+            () => new KimaiV2Source(new KimaiClient(new HttpClient(_kimai, disposeHandler: false) { BaseAddress = new Uri("https://kimai.test/api/") }), MsOptions.Create(_options)));
         _kimai.Projects.Add(new() { ["id"] = 3, ["name"] = "Servers", ["customer"] = 1, ["parentTitle"] = "Acme" });
         _kimai.Projects.Add(new() { ["id"] = 4, ["name"] = "Website", ["customer"] = 2, ["parentTitle"] = "Globex" });
     }
@@ -180,6 +183,40 @@ public sealed class ExternalHoursSyncTests
         var activity = _civicrm.ActivityFor(5001);
         Assert.That(activity["source_contact_id"]!.GetValue<int>(), Is.EqualTo(203));
         Assert.That(activity["target_contact_id"]![0]!.GetValue<int>(), Is.EqualTo(203));
+        Assert.That(_civicrm.Activities, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Run_UnmappedEntryBeforeSyncFromMappedLater_BecomesAnActivity()
+    {
+        await RunAsync();   // the cursor is set: from here on the fetch is by modification time
+        _clock.Now += TimeSpan.FromMinutes(5);
+        _kimai.Put(4001, "2023-11-14T09:00:00+0100", "2023-11-14T10:00:00+0100", 3600, 4);   // an entry of 2023 edited today
+        await RunAsync();
+        var recorded = (await EntryAsync(4001))!.State;
+        await WithoutReconciliationPastTheOverlapAsync();
+        await MapAsync(4, 203);
+
+        await RunAsync();
+
+        Assert.That(recorded, Is.EqualTo(ExternalHoursEntryState.Unmapped));
+        Assert.That(_civicrm.ActivityFor(4001)["source_contact_id"]!.GetValue<int>(), Is.EqualTo(203), "the back-fill from SYNC_FROM cannot see it: the ledger's unmapped row is applied (e.6 Added)");
+    }
+
+    [Test]
+    public async Task Run_MappingRepointed_ActivitiesOfEntriesBeforeSyncFromMoveToo()
+    {
+        await MapAsync(3, 202);
+        await RunAsync();
+        _clock.Now += TimeSpan.FromMinutes(5);
+        _kimai.Put(4001, "2023-11-14T09:00:00+0100", "2023-11-14T10:00:00+0100", 3600, 3);   // an entry of 2023 edited today
+        await RunAsync();
+        await WithoutReconciliationPastTheOverlapAsync();
+        await MapAsync(3, 203);
+
+        await RunAsync();
+
+        Assert.That(_civicrm.ActivityFor(4001)["source_contact_id"]!.GetValue<int>(), Is.EqualTo(203), "every ledger row of the project is re-applied (e.6 Re-pointed)");
         Assert.That(_civicrm.Activities, Has.Count.EqualTo(1));
     }
 
@@ -516,44 +553,15 @@ public sealed class ExternalHoursSyncTests
         await RunAsync();
     }
 
-    private ExternalHoursMappingService MappingService() => new(Civicrm(), Kimai(),
-        _harness.Services.GetRequiredService<IDbContextFactory<ConnectorStateDbContext>>(), _harness.Services.GetRequiredService<StateWriteGate>(), _clock);
+    private ExternalHoursMappingService MappingService() => _rig.MappingService();
 
-    private async Task MapAsync(int project, int contact) =>
-        Assert.That(await MappingService().PutAsync(project, contact, CancellationToken.None), Is.Null);
+    private Task MapAsync(int project, int contact) => _rig.MapAsync(project, contact);
 
-    private Task<ExternalHoursRunSummary> RunAsync() => new ExternalHoursSyncService(
-        Kimai(), Civicrm(),
-        _harness.Services.GetRequiredService<IDbContextFactory<ConnectorStateDbContext>>(),
-        _harness.Services.GetRequiredService<StateWriteGate>(),
-        _harness.Services.GetRequiredService<ExternalHoursRunGate>(),
-        _clock, MsOptions.Create(_options), MsOptions.Create(new PatrawinOptions()),
-        NullLogger<ExternalHoursSyncService>.Instance).RunAsync(CancellationToken.None);
+    private Task<ExternalHoursRunSummary> RunAsync() => _rig.RunAsync();
 
-    private KimaiClient Kimai() => new(new HttpClient(_kimai, disposeHandler: false) { BaseAddress = new Uri("https://kimai.test/api/") });
+    private Task<ExternalHoursEntry?> EntryAsync(int id) => _rig.EntryAsync(id);
 
-    private CiviCrmClient Civicrm()
-    {
-        var http = new HttpClient(_civicrm, disposeHandler: false) { BaseAddress = new Uri("https://crm.test/civicrm/ajax/api4/") };
-        http.DefaultRequestHeaders.Add("X-Civi-Auth", "Bearer civi-key");
-        return new CiviCrmClient(http);
-    }
+    private Task<List<string>> StatesAsync() => _rig.StatesAsync();
 
-    private async Task<ExternalHoursEntry?> EntryAsync(int id)
-    {
-        await using var db = await _harness.Services.GetRequiredService<IDbContextFactory<ConnectorStateDbContext>>().CreateDbContextAsync();
-        return await db.ExternalHoursEntries.AsNoTracking().FirstOrDefaultAsync(e => e.KimaiTimesheetId == id);
-    }
-
-    private async Task<List<string>> StatesAsync()
-    {
-        await using var db = await _harness.Services.GetRequiredService<IDbContextFactory<ConnectorStateDbContext>>().CreateDbContextAsync();
-        return [.. (await db.ExternalHoursEntries.AsNoTracking().OrderBy(e => e.KimaiTimesheetId).ToListAsync()).Select(e => e.State.ToString())];
-    }
-
-    private async Task<ExternalHoursSyncState?> SyncStateAsync()
-    {
-        await using var db = await _harness.Services.GetRequiredService<IDbContextFactory<ConnectorStateDbContext>>().CreateDbContextAsync();
-        return await db.ExternalHoursSync.AsNoTracking().FirstOrDefaultAsync();
-    }
+    private Task<ExternalHoursSyncState?> SyncStateAsync() => _rig.SyncStateAsync();
 }

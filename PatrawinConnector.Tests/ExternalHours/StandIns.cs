@@ -136,6 +136,9 @@ public sealed class CiviCrmStandIn : HttpMessageHandler
     /// </summary>
     public (string Action, bool AfterStoring)? CrashNext { get; set; }
     public int? ActivityTypeValue { get; private set; }
+    /// <summary>The CiviCRM extension's tables (external-hours.md a.2): project links and its ledger, entry → activity.</summary>
+    public List<(int ProjectId, int ContactId)> ProjectContacts { get; } = [];
+    public List<(int EntryId, int ActivityId)> EntryActivities { get; } = [];
     /// <summary>Deletes of this activity fail with an API error (HTTP 500 JSON).</summary>
     public int? RefuseDeleteOf { get; set; }
     /// <summary>Runs once, before the next <c>Activity</c> write is processed: what happens elsewhere meanwhile.</summary>
@@ -184,6 +187,10 @@ public sealed class CiviCrmStandIn : HttpMessageHandler
                     return Values([.. Organisations
                         .Where(o => (byId is null || o.Key == byId) && (like is null || o.Value.Contains(like, StringComparison.OrdinalIgnoreCase)))
                         .Select(o => new JsonObject { ["id"] = o.Key, ["display_name"] = o.Value })]);
+                case ("ProjectContact", "get"):
+                    return Values([.. Page(parameters, ProjectContacts.Select((l, i) => new JsonObject { ["id"] = i + 1, ["external_id"] = l.ProjectId, ["contact_id"] = l.ContactId }))]);
+                case ("EntryActivity", "get"):
+                    return Values([.. Page(parameters, EntryActivities.Select((l, i) => new JsonObject { ["id"] = i + 1, ["external_id"] = l.EntryId, ["activity_id"] = l.ActivityId }))]);
                 case ("Activity", "create") when CrashesBeforeStoring("create"):
                 case ("Activity", "update") when CrashesBeforeStoring("update"):
                     throw new HttpRequestException("connection reset before the request reached CiviCRM");
@@ -208,6 +215,14 @@ public sealed class CiviCrmStandIn : HttpMessageHandler
                     {
                         return Values([]);
                     }
+                    if (parameters["values"]!["subject"] is { } subject)
+                    {
+                        if (activity["subject"] is { } before)
+                        {
+                            _bySubject.Remove(before.GetValue<string>());
+                        }
+                        _bySubject[subject.GetValue<string>()] = target;
+                    }
                     foreach (var (key, value) in parameters["values"]!.AsObject())
                     {
                         activity[key] = value?.DeepClone();
@@ -226,7 +241,10 @@ public sealed class CiviCrmStandIn : HttpMessageHandler
                     {
                         return Values([]);
                     }
-                    _bySubject.Remove(removed["subject"]!.GetValue<string>());
+                    if (removed["subject"] is { } gone)
+                    {
+                        _bySubject.Remove(gone.GetValue<string>());
+                    }
                     return Values([new JsonObject { ["id"] = target }]);
                 }
                 case ("Activity", "get"):
@@ -269,6 +287,20 @@ public sealed class CiviCrmStandIn : HttpMessageHandler
         }
     }
 
+    /// <summary>An activity the CiviCRM extension made: no subject (a.4).</summary>
+    public int AddExtensionActivity(JsonObject values)
+    {
+        lock (_gate)
+        {
+            var id = ++_nextId;
+            _activities[id] = values;
+            return id;
+        }
+    }
+
+    private static IEnumerable<JsonObject> Page(JsonObject parameters, IEnumerable<JsonObject> rows) =>
+        rows.Skip(parameters["offset"]?.GetValue<int>() ?? 0).Take(parameters["limit"]?.GetValue<int>() is > 0 and var limit ? limit : int.MaxValue);
+
     /// <summary>An administrator deletes the activity in CiviCRM's UI.</summary>
     public void Remove(int activityId)
     {
@@ -276,12 +308,12 @@ public sealed class CiviCrmStandIn : HttpMessageHandler
         {
             if (_activities.Remove(activityId, out var removed))
             {
-                _bySubject.Remove(removed["subject"]!.GetValue<string>());
+                _bySubject.Remove(removed["subject"]?.GetValue<string>() ?? string.Empty);
             }
         }
     }
 
-    public JsonObject ActivityFor(int kimaiId) => Activities.Values.Single(a => a["subject"]!.GetValue<string>() == $"Kimai timesheet #{kimaiId}");
+    public JsonObject ActivityFor(int kimaiId) => Activities.Values.Single(a => a["subject"]?.GetValue<string>() == $"Kimai timesheet #{kimaiId}");
 
     private static HttpResponseMessage Values(JsonNode[] values) => new(HttpStatusCode.OK)
     {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PatrawinConnector.Api.Health;
 using PatrawinConnector.Domain.WiseTime;
 using PatrawinConnector.Tests.Support;
+using static PatrawinConnector.Tests.Support.HealthProbe;
 
 namespace PatrawinConnector.Tests.Health;
 
@@ -171,16 +172,4 @@ public sealed class HealthTests
 
         Assert.That(monitor.ConsecutiveFailures, Is.Zero);
     }
-
-    private static async Task<(HttpStatusCode Status, JsonNode Body)> GetAsync(ConnectorApiFactory factory, string path)
-    {
-        using var client = factory.CreateClient();
-        using var response = await client.GetAsync(path);
-        return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
-    }
-
-    private static Dictionary<string, string> Checks(JsonNode body) =>
-        body["checks"]!.AsArray().ToDictionary(
-            c => c!["name"]!.GetValue<string>(),
-            c => $"{c!["status"]!.GetValue<string>()}: {c["description"]?.GetValue<string>()}");
 }

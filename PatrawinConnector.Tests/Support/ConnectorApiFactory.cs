@@ -46,12 +46,30 @@ public sealed class ConnectorApiFactory : WebApplicationFactory<Program>
 
     public SandboxPatrawin Patrawin { get; private set; } = null!;
 
-    /// <summary>Starts the host (migrations, sandbox creation) and opens the sandbox Patrawin for assertions.</summary>
+    /// <summary>Starts the host (migrations, sandbox creation) and, unless the settings name another Patrawin, opens the sandbox Patrawin for assertions.</summary>
     public async Task<ConnectorApiFactory> StartAsync()
     {
         _ = Services;   // builds and starts the host (in memory, or on Kestrel after UseKestrel)
-        Patrawin = await SandboxPatrawin.CreateAsync(Path.Combine(DataDir, PatrawinConnection.SandboxFileName));
+        if (!_settings.ContainsKey("PATRAWIN_JDBC_URL") && !_settings.ContainsKey("PATRAWIN_CONNECTION_STRING"))
+        {
+            Patrawin = await SandboxPatrawin.CreateAsync(Path.Combine(DataDir, PatrawinConnection.SandboxFileName));
+        }
+        if (_withScheduler)
+        {
+            await WaitForHangfireServerAsync();
+        }
         return this;
+    }
+
+    /// <summary>Hangfire announces its server in the background once the host has started: wait for it, so tests see a running connector.</summary>
+    private async Task WaitForHangfireServerAsync()
+    {
+        var monitoring = Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!monitoring.Servers().Any(s => s.Name.StartsWith(Api.Composition.Jobs.ServerName + ":", StringComparison.OrdinalIgnoreCase)))
+        {
+            await Task.Delay(25, timeout.Token);
+        }
     }
 
     /// <summary>Starts the connector on a real socket on 127.0.0.1 (for a browser or a probe) and returns its address.</summary>

@@ -20,7 +20,8 @@ public sealed class DomainHarness : IAsyncDisposable
     private readonly TempDirectory _directory = new();
     private readonly IHost _host;
 
-    private DomainHarness(Func<IPatrawinTimePoster, IPatrawinTimePoster>? wrapPoster, Action<TagOptions>? configure, TimeProvider? clock)
+    private DomainHarness(Func<IPatrawinTimePoster, IPatrawinTimePoster>? wrapPoster, Action<TagOptions>? configure, TimeProvider? clock,
+        Action<PatrawinOptions>? patrawin)
     {
         var builder = Host.CreateApplicationBuilder();
         if (clock is not null)
@@ -31,6 +32,10 @@ public sealed class DomainHarness : IAsyncDisposable
         if (configure is not null)
         {
             builder.Services.Configure(configure);
+        }
+        if (patrawin is not null)
+        {
+            builder.Services.Configure(patrawin);
         }
         builder.AddConnectorDomain();
         builder.Services.RemoveAll<IWiseTimeClient>();
@@ -48,10 +53,12 @@ public sealed class DomainHarness : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
+    /// <param name="patrawin">Points the domain at another Patrawin (the TDS one); the sandbox file is created all the same.</param>
     public static async Task<DomainHarness> StartAsync(
-        Func<IPatrawinTimePoster, IPatrawinTimePoster>? wrapPoster = null, Action<TagOptions>? configure = null, TimeProvider? clock = null)
+        Func<IPatrawinTimePoster, IPatrawinTimePoster>? wrapPoster = null, Action<TagOptions>? configure = null, TimeProvider? clock = null,
+        Action<PatrawinOptions>? patrawin = null)
     {
-        var harness = new DomainHarness(wrapPoster, configure, clock);
+        var harness = new DomainHarness(wrapPoster, configure, clock, patrawin);
         await using (var db = await harness.Services.GetRequiredService<IDbContextFactory<ConnectorStateDbContext>>().CreateDbContextAsync())
         {
             await db.Database.MigrateAsync();
