@@ -1,4 +1,6 @@
+using HealthChecks.SqlServer;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using PatrawinConnector.Api.Health;
 using PatrawinConnector.Domain.Patrawin;
@@ -22,8 +24,13 @@ public static class Health
         // "patrawin" is not a self-check: a restart does not bring a stopped SQL Server back, it only loops (issue 10)
         if (patrawin.EffectiveProvider == PatrawinProvider.SqlServer)
         {
-            checks.AddSqlServer(sp => sp.GetRequiredService<PatrawinConnectionString>().Value, healthQuery: "SELECT TOP(1) 1 FROM ARENDE_1;",
-                name: "patrawin", tags: [HealthTags.Ready], timeout: probe);
+            checks.Add(new HealthCheckRegistration("patrawin", sp => new DescribedFailureCheck(
+                new SqlServerHealthCheck(new SqlServerHealthCheckOptions
+                {
+                    ConnectionString = sp.GetRequiredService<PatrawinConnectionString>().Value,
+                    CommandText = "SELECT TOP(1) 1 FROM ARENDE_1;",
+                }),
+                "Patrawin's SQL Server", probe), failureStatus: null, tags: [HealthTags.Ready], timeout: probe));
         }
         else
         {
@@ -41,7 +48,7 @@ public static class Health
             .AddCheck<StateStoreCheck>("state-store", tags: [HealthTags.Ready, HealthTags.Self], timeout: quick)
             .AddCheck<SchedulerCheck>("scheduler", tags: [HealthTags.Ready, HealthTags.Self], timeout: quick)
             .AddCheck<WiseTimeCheck>("wisetime", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(10))
-            .AddCheck<PendingTimeCheck>("pending-time", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(10))
+            .AddCheck<PendingTimeCheck>("pending-time", tags: [HealthTags.Ready], timeout: PendingTimeCheck.Timeout)
             .AddCheck<LongPollCheck>("long-poll", tags: [HealthTags.Ready])
             .AddCheck<ExternalHoursCheck>("external-hours", tags: [HealthTags.Ready], timeout: quick);
         return builder;

@@ -102,6 +102,9 @@ internal sealed class WiseTimeCheck(IWiseTimeClient wiseTime, IOptions<WiseTimeO
 internal sealed class PendingTimeCheck(
     PatrawinHealthQueries queries, IOptions<HealthOptions> health, IOptions<PatrawinOptions> patrawin, TimeProvider clock) : IHealthCheck
 {
+    /// <summary>The probe's time for this check (its registration in Composition/Health.cs).</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         if (patrawin.Value.IsSandbox)
@@ -115,9 +118,10 @@ internal sealed class PendingTimeCheck(
         {
             oldest = await queries.OldestUnimportedAsync(serverNow.AddMinutes(-health.Value.PendingTimeMinutes), cancellationToken);
         }
-        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        catch (Exception e)
         {
-            return HealthCheckResult.Unhealthy($"PENDING_TIME_335 cannot be read, so Patrawin's import cannot be checked: {e.Message}");
+            // Whatever stops the read (an unreachable server, a file that cannot be opened, the probe's timeout) is the reason, never a throw.
+            return HealthCheckResult.Unhealthy($"PENDING_TIME_335 cannot be read, so Patrawin's import cannot be checked: {HealthFailure.Reason(e, Timeout)}", e);
         }
         return oldest is null
             ? HealthCheckResult.Healthy($"Patrawin imports posted time within {health.Value.PendingTimeMinutes} minutes")
