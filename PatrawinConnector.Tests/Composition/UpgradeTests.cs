@@ -38,6 +38,32 @@ public sealed class UpgradeTests
             Does.EndWith("_DropJobRuns"));
     }
 
+    [Test]
+    public async Task Start_DataDirWithAQuartzJobStore_StartsRemovesTheStoreWithOneLogLine()
+    {
+        using var directory = new TempDirectory();
+        var quartz = directory.File("jobs.db");
+        await using (var connection = new SqliteConnection($"Data Source={quartz}"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode = WAL;" +
+                "CREATE TABLE QRTZ_JOB_DETAILS (SCHED_NAME TEXT NOT NULL, JOB_NAME TEXT NOT NULL, JOB_GROUP TEXT NOT NULL, JOB_CLASS_NAME TEXT NOT NULL, PRIMARY KEY (SCHED_NAME, JOB_NAME, JOB_GROUP));" +
+                "INSERT INTO QRTZ_JOB_DETAILS VALUES ('patrawin-connector', 'tag-sync', 'DEFAULT', 'PatrawinConnector.Api.Jobs.TagSyncJob');";
+            await command.ExecuteNonQueryAsync();
+        }
+        SqliteConnection.ClearAllPools();
+
+        using var factory = await new ConnectorApiFactory(withScheduler: true, dataDir: directory.Path).StartAsync();
+        using var client = factory.CreateClient();
+        var jobs = await client.GetStringAsync("/ops/api/jobs");
+
+        Assert.That(jobs, Does.Contain("\"tag-sync\"").And.Contain("\"external-hours-sync\""), "started, with its jobs in Hangfire's store");
+        Assert.That(Directory.GetFiles(directory.Path, "jobs.db*"), Is.Empty);
+        Assert.That(factory.Logs.Entries.Count(e => e.Contains("the Quartz job store of an earlier version", StringComparison.Ordinal)), Is.EqualTo(1));
+        Assert.That(factory.Logs.Entries, Has.None.Contains("QRTZ_"), "nothing reads the old store");
+    }
+
     private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql)
     {
         await using var command = connection.CreateCommand();

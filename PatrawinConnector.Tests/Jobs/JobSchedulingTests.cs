@@ -236,19 +236,6 @@ public sealed class JobSchedulingTests
         Assert.That(first.Services.GetRequiredService<JobSchedules>().Get(TagSyncJob.Id).IntervalMinutes, Is.EqualTo(1), "the first one is unaffected");
     }
 
-    [Test]
-    public async Task Start_DataDirWithAQuartzStore_FileRemovedWithOneLogLine()
-    {
-        using var directory = new TempDirectory();
-        await File.WriteAllTextAsync(Path.Combine(directory.Path, "jobs.db"), "SQLite format 3");
-        await File.WriteAllTextAsync(Path.Combine(directory.Path, "jobs.db-wal"), "");
-
-        using var factory = await new ConnectorApiFactory(withScheduler: true, dataDir: directory.Path).StartAsync();
-
-        Assert.That(File.Exists(Path.Combine(directory.Path, "jobs.db")) || File.Exists(Path.Combine(directory.Path, "jobs.db-wal")), Is.False);
-        Assert.That(factory.Logs.Entries.Count(e => e.Contains("the Quartz job store of an earlier version", StringComparison.Ordinal)), Is.EqualTo(1));
-    }
-
     private static IRecurringJobManagerV2 Manager(ConnectorApiFactory factory) => factory.Services.GetRequiredService<IRecurringJobManagerV2>();
 
     private static List<RecurringJobDto> RecurringJobs(ConnectorApiFactory factory)
