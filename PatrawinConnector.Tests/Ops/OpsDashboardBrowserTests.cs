@@ -10,15 +10,11 @@ public sealed class OpsDashboardBrowserTests
 {
     private const string Chromium = "/usr/bin/chromium";
 
-    [Test]
-    public async Task Dashboard_RunNowOnTagSync_OutcomeAppearsAndSandboxBannerShows()
+    /// <summary>Debian's Chromium, headless, quiet (no updates, no sync, nothing fetched from outside).</summary>
+    private static Task<IBrowser> LaunchAsync(IPlaywright playwright)
     {
         Assert.That(File.Exists(Chromium), Is.True, $"{Chromium} is missing: run scripts/ensure-chromium.sh (./test.sh does) to install Debian's chromium");
-        using var factory = new ConnectorApiFactory(withScheduler: true);
-        var address = await factory.StartOnLoopbackAsync();
-
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        return playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = Chromium,
             Headless = true,
@@ -26,6 +22,16 @@ public sealed class OpsDashboardBrowserTests
             Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync"],
         });
+    }
+
+    [Test]
+    public async Task Dashboard_RunNowOnTagSync_OutcomeAppearsAndSandboxBannerShows()
+    {
+        using var factory = new ConnectorApiFactory(withScheduler: true);
+        var address = await factory.StartOnLoopbackAsync();
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
         var external = new List<string>();
         page.Request += (_, request) =>
@@ -55,17 +61,11 @@ public sealed class OpsDashboardBrowserTests
     [Test]
     public async Task Hangfire_WithCredentials_FourRecurringJobsTriggerNowSucceeds()
     {
-        Assert.That(File.Exists(Chromium), Is.True, $"{Chromium} is missing: run scripts/ensure-chromium.sh (./test.sh does) to install Debian's chromium");
         const string user = "ops", password = "correct horse battery staple";
         using var factory = new ConnectorApiFactory(new() { ["OPS_USERNAME"] = user, ["OPS_PASSWORD"] = password }, withScheduler: true);
         var address = await factory.StartOnLoopbackAsync();
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium, Headless = true, Timeout = 30_000,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync"],
-        });
+        await using var browser = await LaunchAsync(playwright);
         await using var anonymous = await browser.NewContextAsync();
         var refused = await anonymous.APIRequest.GetAsync(address + "/hangfire");   // a page would stop at the browser's sign-in prompt
         await using var signedIn = await browser.NewContextAsync(new() { HttpCredentials = new() { Username = user, Password = password } });
@@ -104,7 +104,6 @@ public sealed class OpsDashboardBrowserTests
     [Test]
     public async Task Dashboard_MapKimaiProjectToOrganisation_MappingAppears()
     {
-        Assert.That(File.Exists(Chromium), Is.True, $"{Chromium} is missing: run scripts/ensure-chromium.sh (./test.sh does) to install Debian's chromium");
         using var kimai = new ExternalHours.KimaiStandIn(() => DateTime.UtcNow);
         using var civicrm = new ExternalHours.CiviCrmStandIn();
         kimai.Projects.Add(new() { ["id"] = 3, ["name"] = "Servers", ["customer"] = 1, ["parentTitle"] = "Acme" });
@@ -119,12 +118,7 @@ public sealed class OpsDashboardBrowserTests
         });
         var address = await factory.StartOnLoopbackAsync();
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium, Headless = true, Timeout = 30_000,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync"],
-        });
+        await using var browser = await LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
 
         await page.GotoAsync(address + "/ops");
