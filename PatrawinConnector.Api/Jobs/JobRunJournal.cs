@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Text.Json;
 using Hangfire;
 
 namespace PatrawinConnector.Api.Jobs;
@@ -13,69 +13,47 @@ public sealed record JobRunRecord(
 }
 
 /// <summary>
-/// Each job's last run, kept in Hangfire's storage next to the runs themselves (a hash per job), so every replica of a
-/// shared SQL Server store reads the same answer. Written only by SingleRunFilter and the start-up clean-up.
+/// Each job's last run, kept in Hangfire's storage next to the runs themselves, so every replica of a shared SQL Server
+/// store reads the same answer. The record is one JSON value in one hash field: a reader never sees half of a write
+/// (the outcome of the new run next to the message of the old one), which separate fields allowed. Written only by
+/// SingleRunFilter, while it holds the job's run lock, and by the start-up clean-up, before any run.
 /// </summary>
 public sealed class JobRunJournal(JobStorage storage)
 {
     private const int MaxText = 4000;
+    private const string Field = "run";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public void Started(string jobId, string backgroundJobId, DateTime at) => Write(jobId, new Dictionary<string, string>
-    {
-        [nameof(JobRunRecord.BackgroundJobId)] = backgroundJobId,
-        [nameof(JobRunRecord.StartedAt)] = Format(at),
-        [nameof(JobRunRecord.FinishedAt)] = string.Empty,
-        [nameof(JobRunRecord.Outcome)] = JobRunRecord.Running,
-        [nameof(JobRunRecord.Message)] = string.Empty,
-        [nameof(JobRunRecord.Error)] = string.Empty,
-    });
+    public void Started(string jobId, string backgroundJobId, DateTime at) =>
+        Write(jobId, new JobRunRecord(backgroundJobId, at.ToUniversalTime(), null, JobRunRecord.Running, null, null, Last(jobId)?.ConsecutiveFailures ?? 0));
 
     public void Finished(string jobId, DateTime at, string? message, Exception? failure)
     {
-        var failures = failure is null ? 0 : (Last(jobId)?.ConsecutiveFailures ?? 0) + 1;
-        Write(jobId, new Dictionary<string, string>
-        {
-            [nameof(JobRunRecord.FinishedAt)] = Format(at),
-            [nameof(JobRunRecord.Outcome)] = failure is null ? JobRunRecord.Succeeded : JobRunRecord.Failed,
-            [nameof(JobRunRecord.Message)] = Truncate(failure?.Message ?? message),
-            [nameof(JobRunRecord.Error)] = Truncate(failure?.ToString()),
-            [nameof(JobRunRecord.ConsecutiveFailures)] = failures.ToString(CultureInfo.InvariantCulture),
-        });
+        var last = Last(jobId);
+        Write(jobId, new JobRunRecord(
+            last?.BackgroundJobId ?? string.Empty,
+            last?.StartedAt ?? at.ToUniversalTime(),
+            at.ToUniversalTime(),
+            failure is null ? JobRunRecord.Succeeded : JobRunRecord.Failed,
+            Truncate(failure?.Message ?? message),
+            Truncate(failure?.ToString()),
+            failure is null ? 0 : (last?.ConsecutiveFailures ?? 0) + 1));
     }
 
     public JobRunRecord? Last(string jobId)
     {
         using var connection = storage.GetConnection();
-        var hash = connection.GetAllEntriesFromHash(Key(jobId));
-        if (hash is null || !hash.TryGetValue(nameof(JobRunRecord.StartedAt), out var started) || Parse(started) is not { } startedAt)
-        {
-            return null;
-        }
-        return new JobRunRecord(
-            Text(hash, nameof(JobRunRecord.BackgroundJobId)) ?? string.Empty,
-            startedAt,
-            Parse(Text(hash, nameof(JobRunRecord.FinishedAt))),
-            Text(hash, nameof(JobRunRecord.Outcome)) ?? JobRunRecord.Running,
-            Text(hash, nameof(JobRunRecord.Message)),
-            Text(hash, nameof(JobRunRecord.Error)),
-            int.TryParse(Text(hash, nameof(JobRunRecord.ConsecutiveFailures)), CultureInfo.InvariantCulture, out var n) ? n : 0);
+        var text = connection.GetAllEntriesFromHash(Key(jobId))?.GetValueOrDefault(Field);
+        return string.IsNullOrEmpty(text) ? null : JsonSerializer.Deserialize<JobRunRecord>(text, Json);
     }
 
-    private void Write(string jobId, Dictionary<string, string> fields)
+    private void Write(string jobId, JobRunRecord run)
     {
         using var connection = storage.GetConnection();
-        connection.SetRangeInHash(Key(jobId), fields);
+        connection.SetRangeInHash(Key(jobId), [new KeyValuePair<string, string>(Field, JsonSerializer.Serialize(run, Json))]);
     }
 
     private static string Key(string jobId) => $"patrawin:job-run:{jobId}";
 
-    private static string? Text(Dictionary<string, string> hash, string field) =>
-        hash.TryGetValue(field, out var value) && value.Length > 0 ? value : null;
-
-    private static string Format(DateTime at) => at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
-
-    private static DateTime? Parse(string? text) =>
-        DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at) ? at : null;
-
-    private static string Truncate(string? text) => text is { Length: > MaxText } ? text[..MaxText] : text ?? string.Empty;
+    private static string? Truncate(string? text) => text is { Length: > MaxText } ? text[..MaxText] : string.IsNullOrEmpty(text) ? null : text;
 }
