@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -53,7 +54,9 @@ public static class DependencyInjection
             }
             else
             {
-                options.UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(patrawin.CommandTimeoutSeconds));
+                options.UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(patrawin.CommandTimeoutSeconds))
+                    // The one model names Patrawin's dbo schema for SQL Server; SQLite has none and would say so at every start.
+                    .ConfigureWarnings(warnings => warnings.Ignore(SqliteEventId.SchemaConfiguredWarning));
             }
             options.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
         });

@@ -1,4 +1,6 @@
+using HealthChecks.SqlServer;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using PatrawinConnector.Api.Health;
 using PatrawinConnector.Domain.Patrawin;
@@ -16,22 +18,37 @@ public static class Health
         services.AddHostedService(sp => sp.GetRequiredService<SelfCheckMonitor>());
 
         var quick = TimeSpan.FromSeconds(5);
-        services.AddHealthChecks()
-            .AddCheck<LivenessCheck>("self-check", tags: [HealthTags.Live])
-            // Not a self-check: a restart does not bring a stopped SQL Server back, it only loops (issue 10)
-            .AddDbContextCheck<PatrawinDbContext>("patrawin", tags: [HealthTags.Ready],
+        var probe = TimeSpan.FromSeconds(10);   // a probe never waits for SqlClient's connect timeout
+        var patrawin = builder.Configuration.Get<PatrawinOptions>() ?? new PatrawinOptions();
+        var checks = services.AddHealthChecks().AddCheck<LivenessCheck>("self-check", tags: [HealthTags.Live]);
+        // "patrawin" is not a self-check: a restart does not bring a stopped SQL Server back, it only loops (issue 10)
+        if (patrawin.EffectiveProvider == PatrawinProvider.SqlServer)
+        {
+            checks.Add(new HealthCheckRegistration("patrawin", sp => new DescribedFailureCheck(
+                new SqlServerHealthCheck(new SqlServerHealthCheckOptions
+                {
+                    ConnectionString = sp.GetRequiredService<PatrawinConnectionString>().Value,
+                    CommandText = "SELECT TOP(1) 1 FROM ARENDE_1;",
+                }),
+                "Patrawin's SQL Server", probe), failureStatus: null, tags: [HealthTags.Ready], timeout: probe));
+        }
+        else
+        {
+            checks.AddDbContextCheck<PatrawinDbContext>("patrawin", tags: [HealthTags.Ready],
                 customTestQuery: async (db, ct) =>
                 {
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                    timeout.CancelAfter(TimeSpan.FromSeconds(10));   // a probe never waits for SqlClient's connect timeout
-                    await db.Cases.Select(c => 1).Take(1).ToListAsync(timeout.Token);   // SELECT TOP(1) 1 FROM ARENDE_1
+                    timeout.CancelAfter(probe);
+                    await db.Cases.AnyAsync(timeout.Token);   // SELECT EXISTS (SELECT 1 FROM ARENDE_1)
                     return true;
-                })
+                });
+        }
+        checks
             .AddCheck<PatrawinSchemaCheck>("patrawin-schema", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(10))
             .AddCheck<StateStoreCheck>("state-store", tags: [HealthTags.Ready, HealthTags.Self], timeout: quick)
             .AddCheck<SchedulerCheck>("scheduler", tags: [HealthTags.Ready, HealthTags.Self], timeout: quick)
             .AddCheck<WiseTimeCheck>("wisetime", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(10))
-            .AddCheck<PendingTimeCheck>("pending-time", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(10))
+            .AddCheck<PendingTimeCheck>("pending-time", tags: [HealthTags.Ready], timeout: PendingTimeCheck.Timeout)
             .AddCheck<LongPollCheck>("long-poll", tags: [HealthTags.Ready])
             .AddCheck<ExternalHoursCheck>("external-hours", tags: [HealthTags.Ready], timeout: quick);
         return builder;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Hangfire;
 using Microsoft.OpenApi;
 using PatrawinConnector.Api.Ops;
 using PatrawinConnector.Api.Security;
@@ -22,6 +23,7 @@ public static class Hosting
         builder.Services.AddControllers()
             .AddJsonOptions(json => json.JsonSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.Services.AddSingleton<IValidateOptions<OpsOptions>, OpsOptionsValidator>();
+        builder.Services.AddAntiforgery();   // Hangfire's dashboard checks its POSTs' tokens when antiforgery is registered
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ConnectorExceptionHandler>();
         builder.Services.AddEndpointsApiExplorer();
@@ -42,6 +44,7 @@ public static class Hosting
     {
         app.UseExceptionHandler();
         app.UseWhen(OpsAccessMiddleware.Applies, ops => ops.UseMiddleware<OpsAccessMiddleware>());
+        app.UseHangfireDashboard(HangfireDashboard.Path, HangfireDashboard.Options());
         app.UseRouting();
         app.UseWhen(CallerKeyProtectedAttribute.Applies, webhook => webhook.UseMiddleware<CallerKeyMiddleware>());
         return app;

@@ -4,9 +4,9 @@ namespace PatrawinConnector.Api.Composition;
 
 public enum JobStore
 {
-    /// <summary>DATA_DIR/jobs.db: one connector.</summary>
+    /// <summary>Hangfire.Storage.SQLite in DATA_DIR/hangfire.db: one connector.</summary>
     Sqlite,
-    /// <summary>A shared SQL Server database with Quartz clustering: several replicas, each job on one of them at a time.</summary>
+    /// <summary>Hangfire.SqlServer in a shared database: several replicas, each job on one of them at a time.</summary>
     SqlServer,
 }
 
@@ -15,7 +15,7 @@ public sealed class JobStoreOptions
     [ConfigurationKeyName("JOB_STORE")]
     public JobStore JobStore { get; set; } = JobStore.Sqlite;
 
-    /// <summary>SqlClient connection string of the shared job store (JOB_STORE=SQLSERVER); Quartz creates its QRTZ_ tables when missing.</summary>
+    /// <summary>SqlClient connection string of the shared job store (JOB_STORE=SQLSERVER); Hangfire creates its HangFire schema when missing.</summary>
     [ConfigurationKeyName("JOB_STORE_CONNECTION_STRING")]
     public string? ConnectionString { get; set; }
 }

@@ -1,21 +1,32 @@
+using Hangfire;
+using Hangfire.AspNetCore;
+using Hangfire.Common;
+using Hangfire.Server;
+using Hangfire.SqlServer;
+using Hangfire.Storage.SQLite;
 using PatrawinConnector.Api.Jobs;
 using PatrawinConnector.Domain.ActivityTypes;
 using PatrawinConnector.Domain.ExternalHours;
 using PatrawinConnector.Domain.State;
 using PatrawinConnector.Domain.Tags;
-using Microsoft.Extensions.Options;
-using Quartz;
 
 namespace PatrawinConnector.Api.Composition;
 
 /// <summary>
-/// The recurring jobs on Quartz.NET (Hangfire is not in this machine's package feed): a persistent ADO.NET job store,
-/// SQLite in DATA_DIR by default or a clustered SQL Server store for several replicas. Intervals come from the options;
-/// a switched-off job keeps its definition (so "run now" works) but loses its trigger.
+/// The recurring jobs on Hangfire (ADR-012): Hangfire.Storage.SQLite in DATA_DIR by default, or Hangfire.SqlServer
+/// shared by several replicas. The schedule is the block below: the contract ids, intervals from the options, first
+/// runs staggered after start-up. Cross-cutting rules are filters registered once: one run of a job at a time
+/// (SingleRunFilter), and no automatic retry (the next scheduled run is the retry; the cursors make it safe).
 /// </summary>
 public static class Jobs
 {
+    /// <summary>tag-sync's first run after start-up; the others follow at other seconds of the minute (docs/jobs.md).</summary>
     public static readonly TimeSpan FirstRunDelay = TimeSpan.FromSeconds(15);
+
+    public const string SqliteStoreFileName = "hangfire.db";
+
+    /// <summary>This process's Hangfire server name (Hangfire adds ":" and a unique id); the scheduler check looks for it.</summary>
+    public static readonly string ServerName = $"patrawin-connector:{Environment.MachineName}:{Environment.ProcessId}".ToLowerInvariant();
 
     public static WebApplicationBuilder AddConnectorJobs(this WebApplicationBuilder builder)
     {
@@ -25,101 +36,72 @@ public static class Jobs
         var store = configuration.Get<JobStoreOptions>() ?? new JobStoreOptions();
         var hours = configuration.Get<ExternalHoursOptions>() ?? new ExternalHoursOptions();
         var dataDir = (configuration.Get<StateOptions>() ?? new StateOptions()).FullDataDir;
+        var sqlServer = store.JobStore == JobStore.SqlServer && !string.IsNullOrWhiteSpace(store.ConnectionString);
 
-        builder.Services.AddQuartz(quartz =>
+        // Whole minutes apart from each other's seconds: with minute intervals tag-refresh always starts 30 s after or
+        // before a tag-sync, never in the same second, and each has a worker of its own.
+        var plan = new JobPlan(
+        [
+            new(TagSyncJob.Id, tags.TagScan == Switch.Enabled, tags.TagSyncIntervalMinutes, FirstRunDelay),
+            new(ActivityTypeSyncJob.Id, activityTypes.ActivityTypeScan == Switch.Enabled, activityTypes.SyncIntervalMinutes, TimeSpan.FromSeconds(25)),
+            new(ExternalHoursSyncJob.Id, hours.Enabled, hours.IntervalMinutes, TimeSpan.FromSeconds(35)),
+            new(TagRefreshJob.Id, tags.TagScan == Switch.Enabled, tags.TagRefreshIntervalMinutes, TimeSpan.FromSeconds(45)),
+        ], SingleProcessStore: !sqlServer);
+
+        var services = builder.Services;
+        services.AddSingleton(plan);
+        services.AddSingleton(_ => DataDirLock.Acquire(dataDir));
+        services.AddSingleton<JobStorage>(sp =>
         {
-            // On shutdown the running job's token fires: it stops between batches, its cursor at the last accepted one.
-            quartz.ConfigureScheduler(scheduler => scheduler.ShutdownJobInterruption = ShutdownJobInterruption.WhenWaitingForJobs);
-            quartz.UsePersistentStore(persistence =>
-            {
-                if (store.JobStore == JobStore.SqlServer && !string.IsNullOrWhiteSpace(store.ConnectionString))
+            sp.GetRequiredService<DataDirLock>();
+            return sqlServer
+                ? new SqlServerStorage(store.ConnectionString, new SqlServerStorageOptions { PrepareSchemaIfNecessary = true })
+                : new SQLiteStorage(Path.Combine(dataDir, SqliteStoreFileName), new SQLiteStorageOptions
                 {
-                    persistence.UseSqlServer(store.ConnectionString!);
-                    persistence.UseClustering(cluster =>
-                    {
-                        cluster.CheckinInterval = TimeSpan.FromSeconds(10);
-                        cluster.CheckinMisfireThreshold = TimeSpan.FromSeconds(20);
-                    });
-                }
-                else
-                {
-                    persistence.UseSqlite($"Data Source={Path.Combine(dataDir, "jobs.db")}");
-                }
-                persistence.ProvisionSchema();
-                persistence.UseSystemTextJsonSerializer();
-            });
-
-            Recurring<TagSyncJob>(quartz, TagSyncJob.Key, tags.TagScan == Switch.Enabled, tags.TagSyncIntervalMinutes);
-            Recurring<TagRefreshJob>(quartz, TagRefreshJob.Key, tags.TagScan == Switch.Enabled, tags.TagRefreshIntervalMinutes);
-            Recurring<ActivityTypeSyncJob>(quartz, ActivityTypeSyncJob.Key,
-                activityTypes.ActivityTypeScan == Switch.Enabled, activityTypes.SyncIntervalMinutes);
-            Recurring<ExternalHoursSyncJob>(quartz, ExternalHoursSyncJob.Key, hours.Enabled, hours.IntervalMinutes);
-            quartz.AddJobListener<JobRunListener>();
+                    QueuePollInterval = TimeSpan.FromSeconds(1),
+                    // Not sliding: a run still going when it passes would be fetched a second time. No run lasts a day.
+                    InvisibilityTimeout = TimeSpan.FromHours(24),
+                });
         });
-        builder.Services.AddQuartzHostedService(hosted => hosted.WaitForJobsToComplete = true);
-        builder.Services.AddHostedService<DisabledJobTriggers>();
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddSingleton<ProcessJobRunLocks>();
+        services.AddSingleton<IJobRunLocks>(sp => sqlServer
+            ? new StorageJobRunLocks(sp.GetRequiredService<ProcessJobRunLocks>())
+            : sp.GetRequiredService<ProcessJobRunLocks>());
+        services.AddSingleton<JobRunJournal>();
+        services.AddSingleton<JobSchedules>();
+        services.AddSingleton<Ops.JobStatusReader>();
+        services.AddSingleton<SingleRunFilter>();
+        services.AddSingleton<IJobFilterProvider>(sp => ConnectorFilters(sp.GetRequiredService<SingleRunFilter>()));
+        services.AddTransient<TagSyncJob>();
+        services.AddTransient<TagRefreshJob>();
+        services.AddTransient<ActivityTypeSyncJob>();
+        services.AddTransient<ExternalHoursSyncJob>();
+
+        services.AddHangfire(hangfire => hangfire
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
+        services.AddHostedService<RecurringJobRegistration>();   // before the server: the jobs exist when it starts
+        services.AddSingleton<IBackgroundProcess, IntervalScheduler>();
+        services.AddHangfireServer((_, server) =>
+        {
+            server.ServerName = ServerName;
+            server.WorkerCount = 6;   // the four jobs side by side, and room for a skipped duplicate
+            server.CancellationCheckInterval = TimeSpan.FromSeconds(5);
+        });
         return builder;
     }
 
-    public static TriggerKey TriggerOf(JobKey job) => new($"{job.Name}-schedule");
-
-    private static void Recurring<TJob>(IQuartzBuilder quartz, JobKey key, bool enabled, int intervalMinutes)
-        where TJob : IJob
+    /// <summary>Hangfire's global filters (statistics, culture, continuations) without AutomaticRetry, plus ours.</summary>
+    private static JobFilterProviderCollection ConnectorFilters(SingleRunFilter singleRun)
     {
-        quartz.AddJob<TJob>(job => job.WithIdentity(key).WithDescription(JobCatalog.Find(key.Name)!.Description).StoreDurably());
-        if (enabled)
+        var filters = new JobFilterCollection();
+        foreach (var filter in GlobalJobFilters.Filters.Where(f => f.Instance is not AutomaticRetryAttribute))
         {
-            quartz.AddTrigger(trigger => trigger
-                .ForJob(key)
-                .WithIdentity(TriggerOf(key))
-                .StartAt(DateTimeOffset.UtcNow.Add(FirstRunDelay))
-                .WithSimpleSchedule(schedule => schedule
-                    .WithInterval(TimeSpan.FromMinutes(intervalMinutes))
-                    .RepeatForever()
-                    .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+            filters.Add(filter.Instance, filter.Order);
         }
+        filters.Add(singleRun);
+        return new JobFilterProviderCollection(filters, new JobFilterAttributeFilterProvider());
     }
-
-    internal static IEnumerable<JobKey> Disabled(TagOptions tags, ActivityTypeOptions activityTypes, ExternalHoursOptions hours)
-    {
-        if (!hours.Enabled)
-        {
-            yield return ExternalHoursSyncJob.Key;
-        }
-        if (tags.TagScan == Switch.Disabled)
-        {
-            yield return TagSyncJob.Key;
-            yield return TagRefreshJob.Key;
-        }
-        if (activityTypes.ActivityTypeScan == Switch.Disabled)
-        {
-            yield return ActivityTypeSyncJob.Key;
-        }
-    }
-}
-
-/// <summary>Removes, from the persistent store, the triggers of jobs switched off since the last start.</summary>
-internal sealed class DisabledJobTriggers(
-    ISchedulerFactory schedulers,
-    IOptions<TagOptions> tags,
-    IOptions<ActivityTypeOptions> activityTypes,
-    IOptions<ExternalHoursOptions> hours,
-    ILogger<DisabledJobTriggers> logger) : IHostedService
-{
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        var disabled = Jobs.Disabled(tags.Value, activityTypes.Value, hours.Value).ToList();
-        if (disabled.Count == 0)
-        {
-            return;
-        }
-        var scheduler = await schedulers.GetScheduler(cancellationToken);
-        foreach (var job in disabled)
-        {
-            await scheduler.UnscheduleJob(Jobs.TriggerOf(job), cancellationToken);
-            logger.LogInformation("Job {JobId} is switched off: it runs only when triggered from the dashboard", job.Name);
-        }
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -7,7 +7,7 @@ using PatrawinConnector.Domain.Patrawin;
 using PatrawinConnector.Domain.PostedTime;
 using PatrawinConnector.Domain.State;
 using PatrawinConnector.Domain.WiseTime;
-using Quartz;
+using Hangfire;
 
 namespace PatrawinConnector.Api.Health;
 
@@ -43,15 +43,32 @@ internal sealed class StateStoreCheck(IDbContextFactory<ConnectorStateDbContext>
     }
 }
 
-/// <summary>The Quartz scheduler is running.</summary>
-internal sealed class SchedulerCheck(ISchedulerFactory schedulers) : IHealthCheck
+/// <summary>This process's Hangfire server is registered and its heartbeat is recent, so the sync jobs run.</summary>
+internal sealed class SchedulerCheck(JobStorage storage, TimeProvider clock) : IHealthCheck
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    /// <summary>Hangfire beats every 30 s; two beats missed is a stalled server.</summary>
+    public static readonly TimeSpan MaxSilence = TimeSpan.FromSeconds(90);
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var scheduler = await schedulers.GetScheduler(cancellationToken);
-        return scheduler.Status == SchedulerStatus.Running
-            ? HealthCheckResult.Healthy($"Quartz scheduler {scheduler.SchedulerInstanceId} is running")
-            : HealthCheckResult.Unhealthy($"The job scheduler is {scheduler.Status}, so the sync jobs do not run");
+        try
+        {
+            var server = storage.GetMonitoringApi().Servers()
+                .Where(s => s.Name.StartsWith(Composition.Jobs.ServerName + ":", StringComparison.OrdinalIgnoreCase))
+                .MaxBy(s => s.Heartbeat);
+            if (server?.Heartbeat is not { } heartbeat)
+            {
+                return Task.FromResult(HealthCheckResult.Unhealthy("The Hangfire server of this process is not running, so the sync jobs do not run"));
+            }
+            var silence = clock.GetUtcNow().UtcDateTime - DateTime.SpecifyKind(heartbeat, DateTimeKind.Utc);
+            return Task.FromResult(silence <= MaxSilence
+                ? HealthCheckResult.Healthy($"Hangfire server {server.Name} beat {Math.Max(0, silence.TotalSeconds):F0} s ago; {server.WorkersCount} workers")
+                : HealthCheckResult.Unhealthy($"The Hangfire server {server.Name} has not beaten for {silence.TotalSeconds:F0} s: the job store may be unreachable"));
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or IOException or InvalidOperationException or TimeoutException)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy($"Hangfire's job store does not answer: {e.Message}"));
+        }
     }
 }
 
@@ -85,6 +102,9 @@ internal sealed class WiseTimeCheck(IWiseTimeClient wiseTime, IOptions<WiseTimeO
 internal sealed class PendingTimeCheck(
     PatrawinHealthQueries queries, IOptions<HealthOptions> health, IOptions<PatrawinOptions> patrawin, TimeProvider clock) : IHealthCheck
 {
+    /// <summary>The probe's time for this check (its registration in Composition/Health.cs).</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         if (patrawin.Value.IsSandbox)
@@ -93,7 +113,16 @@ internal sealed class PendingTimeCheck(
         }
         var zone = TimeZoneInfo.FindSystemTimeZoneById(patrawin.Value.TimeZone);
         var serverNow = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime;
-        var oldest = await queries.OldestUnimportedAsync(serverNow.AddMinutes(-health.Value.PendingTimeMinutes), cancellationToken);
+        DateTime? oldest;
+        try
+        {
+            oldest = await queries.OldestUnimportedAsync(serverNow.AddMinutes(-health.Value.PendingTimeMinutes), cancellationToken);
+        }
+        catch (Exception e)
+        {
+            // Whatever stops the read (an unreachable server, a file that cannot be opened, the probe's timeout) is the reason, never a throw.
+            return HealthCheckResult.Unhealthy($"PENDING_TIME_335 cannot be read, so Patrawin's import cannot be checked: {HealthFailure.Reason(e, Timeout)}", e);
+        }
         return oldest is null
             ? HealthCheckResult.Healthy($"Patrawin imports posted time within {health.Value.PendingTimeMinutes} minutes")
             : HealthCheckResult.Unhealthy(
@@ -139,24 +168,26 @@ internal sealed class LongPollCheck(LongPollState state, IOptions<PostedTimeOpti
 /// <see cref="FailuresBeforeAlert"/> runs in a row (external-hours.md e.4). Degraded, not Unhealthy: readiness stays 200,
 /// so a CiviCRM outage never takes the WiseTime webhook out of service.
 /// </summary>
-internal sealed class ExternalHoursCheck(DashboardQueries runs, IOptions<ExternalHoursOptions> options) : IHealthCheck
+internal sealed class ExternalHoursCheck(JobRunJournal runs, IOptions<ExternalHoursOptions> options) : IHealthCheck
 {
     public const int FailuresBeforeAlert = 3;
 
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         if (!options.Value.Enabled)
         {
-            return HealthCheckResult.Healthy("not used: Kimai and CiviCRM are not configured, or EXTERNAL_HOURS_SYNC is DISABLED");
+            return Task.FromResult(HealthCheckResult.Healthy("not used: Kimai and CiviCRM are not configured, or EXTERNAL_HOURS_SYNC is DISABLED"));
         }
-        var finished = (await runs.RunsAsync(ExternalHoursSyncJob.Key.Name, FailuresBeforeAlert + 1, cancellationToken))
-            .Where(r => r.Outcome != JobRunOutcome.Running).Take(FailuresBeforeAlert).ToList();
-        if (finished.Count == FailuresBeforeAlert && finished.All(r => r.Outcome == JobRunOutcome.Failed))
+        var last = runs.Last(ExternalHoursSyncJob.Id);
+        if (last is { ConsecutiveFailures: >= FailuresBeforeAlert })
         {
-            return HealthCheckResult.Degraded($"external-hours-sync failed {FailuresBeforeAlert} runs in a row, the last at {finished[0].FinishedAt:yyyy-MM-dd HH:mm:ss} UTC: {finished[0].Message}");
+            return Task.FromResult(HealthCheckResult.Degraded(
+                $"external-hours-sync failed {last.ConsecutiveFailures} runs in a row, the last at {last.FinishedAt:yyyy-MM-dd HH:mm:ss} UTC: {last.Message}"));
         }
-        return HealthCheckResult.Healthy(finished.FirstOrDefault() is { } last
-            ? $"last run {last.Outcome} at {last.FinishedAt:yyyy-MM-dd HH:mm:ss} UTC" + (last.Outcome == JobRunOutcome.Failed ? $": {last.Message}" : "")
-            : "no run has finished yet");
+        return Task.FromResult(HealthCheckResult.Healthy(last is { FinishedAt: { } finished }
+            ? $"last run {Capitalised(last.Outcome)} at {finished:yyyy-MM-dd HH:mm:ss} UTC" + (last.Outcome == JobRunRecord.Failed ? $": {last.Message}" : "")
+            : "no run has finished yet"));
     }
+
+    private static string Capitalised(string outcome) => string.Concat(outcome[..1].ToUpperInvariant(), outcome[1..]);
 }

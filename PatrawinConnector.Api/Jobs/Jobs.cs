@@ -1,62 +1,59 @@
 using PatrawinConnector.Domain.ActivityTypes;
 using PatrawinConnector.Domain.ExternalHours;
 using PatrawinConnector.Domain.Tags;
-using Quartz;
 
 namespace PatrawinConnector.Api.Jobs;
 
-// The recurring jobs of the contract. Each is a thin shell over its Domain service: run it, hand the summary to
-// JobRunListener (context.Result). A failure propagates as JobExecutionException so the run shows as failed; the next
-// scheduled run tries again from the saved cursor. Quartz never runs a job concurrently with itself.
+// The recurring jobs of the contract. Each is a thin shell over its Domain service: run it, log and return the summary
+// (Hangfire keeps it as the run's result). A failure propagates, so Hangfire records the run as failed with its stack;
+// the next scheduled run tries again from the saved cursor. SingleRunFilter keeps two runs of one job from overlapping,
+// and no automatic retry is registered (Composition/Jobs.cs).
 
-[DisallowConcurrentExecution]
-public sealed class TagSyncJob(TagSyncService sync) : IJob
+/// <summary>A recurring job: one run of its Domain service, stopped between batches when the token fires.</summary>
+public interface IConnectorJob
 {
-    public static readonly JobKey Key = new("tag-sync");
-
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
-        context.Result = await JobFailure.Wrap(() => sync.RunAsync(cancellationToken));
+    Task<string> RunAsync(CancellationToken cancellationToken);
 }
 
-[DisallowConcurrentExecution]
-public sealed class TagRefreshJob(TagRefreshService refresh) : IJob
+public sealed class TagSyncJob(TagSyncService sync, ILogger<TagSyncJob> logger) : IConnectorJob
 {
-    public static readonly JobKey Key = new("tag-refresh");
+    public const string Id = "tag-sync";
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
-        context.Result = await JobFailure.Wrap(() => refresh.RunAsync(cancellationToken));
+    public async Task<string> RunAsync(CancellationToken cancellationToken) =>
+        JobSummary.Log(logger, Id, await sync.RunAsync(cancellationToken));
 }
 
-[DisallowConcurrentExecution]
-public sealed class ActivityTypeSyncJob(ActivityTypeSyncService sync) : IJob
+public sealed class TagRefreshJob(TagRefreshService refresh, ILogger<TagRefreshJob> logger) : IConnectorJob
 {
-    public static readonly JobKey Key = new("activity-type-sync");
+    public const string Id = "tag-refresh";
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
-        context.Result = await JobFailure.Wrap(() => sync.RunAsync(cancellationToken));
+    public async Task<string> RunAsync(CancellationToken cancellationToken) =>
+        JobSummary.Log(logger, Id, await refresh.RunAsync(cancellationToken));
 }
 
-[DisallowConcurrentExecution]
-public sealed class ExternalHoursSyncJob(ExternalHoursSyncService sync) : IJob
+public sealed class ActivityTypeSyncJob(ActivityTypeSyncService sync, ILogger<ActivityTypeSyncJob> logger) : IConnectorJob
 {
-    public static readonly JobKey Key = new("external-hours-sync");
+    public const string Id = "activity-type-sync";
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
-        context.Result = await JobFailure.Wrap(() => sync.RunAsync(cancellationToken));
+    public async Task<string> RunAsync(CancellationToken cancellationToken) =>
+        JobSummary.Log(logger, Id, await sync.RunAsync(cancellationToken));
 }
 
-internal static class JobFailure
+public sealed class ExternalHoursSyncJob(ExternalHoursSyncService sync, ILogger<ExternalHoursSyncJob> logger) : IConnectorJob
 {
-    /// <summary>Runs a job's work; anything it throws becomes a JobExecutionException (not refired now: the schedule retries).</summary>
-    public static async Task<string> Wrap<T>(Func<Task<T>> work) where T : notnull
+    public const string Id = "external-hours-sync";
+
+    public async Task<string> RunAsync(CancellationToken cancellationToken) =>
+        JobSummary.Log(logger, Id, await sync.RunAsync(cancellationToken));
+}
+
+internal static class JobSummary
+{
+    /// <summary>The one summary line of a successful run; the summary is also the run's result in Hangfire.</summary>
+    public static string Log<T>(ILogger logger, string jobId, T summary) where T : notnull
     {
-        try
-        {
-            return (await work()).ToString() ?? string.Empty;
-        }
-        catch (Exception e) when (e is not JobExecutionException and not OperationCanceledException)
-        {
-            throw new JobExecutionException(e.Message, e);
-        }
+        var text = summary.ToString() ?? string.Empty;
+        logger.LogInformation("Job {JobId} succeeded: {Summary}", jobId, text);
+        return text;
     }
 }

@@ -4,15 +4,17 @@ using PatrawinConnector.Api.Jobs;
 using PatrawinConnector.Domain.Patrawin;
 using PatrawinConnector.Domain.State;
 using PatrawinConnector.Domain.WiseTime;
-using Quartz;
+using Hangfire;
 
 namespace PatrawinConnector.Api.Ops;
 
-/// <summary>The JSON API the dashboard uses: jobs (state, runs, run now, pause, resume), cursors, the posting ledger, sandbox calls.</summary>
+/// <summary>The JSON API the dashboard uses: jobs (state, last run, run now, pause, resume), cursors, the posting ledger, sandbox calls.</summary>
 [ApiController]
 [Route("ops/api")]
 public sealed class OpsController(
-    ISchedulerFactory schedulers,
+    JobStatusReader jobStatus,
+    IRecurringJobManagerV2 recurringJobs,
+    JobSchedules schedules,
     DashboardQueries queries,
     IOptions<PatrawinOptions> patrawin,
     IOptions<WiseTimeOptions> wiseTime,
@@ -39,47 +41,20 @@ public sealed class OpsController(
 
     /// <summary>Every recurring job with its schedule and its last run.</summary>
     [HttpGet("jobs")]
-    public async Task<IReadOnlyList<JobView>> JobsAsync(CancellationToken cancellationToken)
-    {
-        var scheduler = await schedulers.GetScheduler(cancellationToken);
-        var lastRuns = await queries.LastRunsAsync(cancellationToken);
-        var views = new List<JobView>();
-        foreach (var job in JobCatalog.All)
-        {
-            var trigger = await scheduler.GetTrigger(Composition.Jobs.TriggerOf(job.Key), cancellationToken);
-            var state = trigger is null ? TriggerState.None : await scheduler.GetTriggerState(trigger.Key, cancellationToken);
-            views.Add(new JobView(
-                job.Key.Name,
-                job.Description,
-                trigger?.NextFireTimeUtc,
-                state == TriggerState.Paused,
-                trigger is not null,
-                (trigger as ISimpleTrigger)?.RepeatInterval.TotalMinutes,
-                lastRuns.TryGetValue(job.Key.Name, out var run) ? RunView.Of(run) : null));
-        }
-        return views;
-    }
+    public IReadOnlyList<JobView> Jobs() => jobStatus.All();
 
-    /// <summary>The latest runs of one job.</summary>
-    [HttpGet("jobs/{id}/runs")]
-    public async Task<ActionResult<IReadOnlyList<RunView>>> RunsAsync(string id, [FromQuery] int limit = 20, CancellationToken cancellationToken = default) =>
-        JobCatalog.Find(id) is null ? NotFound() : (await queries.RunsAsync(id, Math.Clamp(limit, 1, 200), cancellationToken)).Select(RunView.Of).ToList();
-
-    /// <summary>Runs the job now, once; if it is running already, this run waits for it (a job never runs twice at once).</summary>
+    /// <summary>Runs the job now, once, through Hangfire; if a run is in progress already, this one is skipped (a job never runs twice at once).</summary>
     [HttpPost("jobs/{id}/trigger")]
     [ProducesResponseType(StatusCodes.Status202Accepted)]
     [ProducesResponseType(StatusCodes.Status404NotFound)]
-    public Task<IActionResult> TriggerAsync(string id, CancellationToken cancellationToken) =>
-        WithJobAsync(id, async (scheduler, key) => await scheduler.TriggerJob(key, cancellationToken), Accepted());
+    public IActionResult Trigger(string id) => WithJob(id, job => recurringJobs.TriggerJob(job), Accepted());
 
     /// <summary>Stops the job's schedule until it is resumed ("run now" still works).</summary>
     [HttpPost("jobs/{id}/pause")]
-    public Task<IActionResult> PauseAsync(string id, CancellationToken cancellationToken) =>
-        WithJobAsync(id, async (scheduler, key) => await scheduler.PauseJob(key, cancellationToken), NoContent());
+    public IActionResult Pause(string id) => WithJob(id, job => schedules.SetPaused(job, paused: true), NoContent());
 
     [HttpPost("jobs/{id}/resume")]
-    public Task<IActionResult> ResumeAsync(string id, CancellationToken cancellationToken) =>
-        WithJobAsync(id, async (scheduler, key) => await scheduler.ResumeJob(key, cancellationToken), NoContent());
+    public IActionResult Resume(string id) => WithJob(id, job => schedules.SetPaused(job, paused: false), NoContent());
 
     /// <summary>The sync cursors, with progress and an estimate of the time left while a pass runs.</summary>
     [HttpGet("cursors")]
@@ -99,13 +74,13 @@ public sealed class OpsController(
     public async Task<IReadOnlyList<SandboxWiseTimeCall>> SandboxCallsAsync([FromQuery] int limit = 50, CancellationToken cancellationToken = default) =>
         await queries.SandboxCallsAsync(Math.Clamp(limit, 1, 500), cancellationToken);
 
-    private async Task<IActionResult> WithJobAsync(string id, Func<IScheduler, JobKey, ValueTask> action, IActionResult success)
+    private IActionResult WithJob(string id, Action<string> action, IActionResult success)
     {
         if (JobCatalog.Find(id) is not { } job)
         {
-            return NotFound($"There is no job '{id}'. Jobs: {string.Join(", ", JobCatalog.All.Select(j => j.Key.Name))}");
+            return NotFound($"There is no job '{id}'. Jobs: {string.Join(", ", JobCatalog.All.Select(j => j.Id))}");
         }
-        await action(await schedulers.GetScheduler(HttpContext.RequestAborted), job.Key);
+        action(job.Id);
         return success;
     }
 
@@ -128,11 +103,11 @@ public sealed record JobView(string Id, string Description, DateTimeOffset? Next
 
 public sealed record RunView(long Id, DateTime StartedAt, DateTime? FinishedAt, string Outcome, double? DurationSeconds, string? Message, string? Error)
 {
-    public static RunView Of(JobRun run) => new(
-        run.Id,
+    public static RunView Of(JobRunRecord run) => new(
+        long.TryParse(run.BackgroundJobId, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : 0,
         DateTime.SpecifyKind(run.StartedAt, DateTimeKind.Utc),
         run.FinishedAt is { } finished ? DateTime.SpecifyKind(finished, DateTimeKind.Utc) : null,
-        run.Outcome.ToString().ToLowerInvariant(),
+        run.Outcome,
         run.FinishedAt is { } end ? Math.Round((end - run.StartedAt).TotalSeconds, 2) : null,
         run.Message,
         run.Error);

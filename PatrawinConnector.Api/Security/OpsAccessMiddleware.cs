@@ -7,7 +7,7 @@ using PatrawinConnector.Api.Ops;
 namespace PatrawinConnector.Api.Security;
 
 /// <summary>
-/// Guards the operations surfaces (/ops, its API, /swagger): HTTP Basic with OPS_USERNAME/OPS_PASSWORD, compared in fixed
+/// Guards the operations surfaces (/ops, its API, /hangfire, /swagger): HTTP Basic with OPS_USERNAME/OPS_PASSWORD, compared in fixed
 /// time; without credentials configured, loopback callers only. Mounted with UseWhen on those path prefixes.
 /// </summary>
 internal sealed class OpsAccessMiddleware(RequestDelegate next, IOptions<OpsOptions> options, ILogger<OpsAccessMiddleware> logger)
@@ -24,12 +24,14 @@ internal sealed class OpsAccessMiddleware(RequestDelegate next, IOptions<OpsOpti
 
     public static bool Applies(HttpContext context) =>
         context.Request.Path.StartsWithSegments("/ops", StringComparison.OrdinalIgnoreCase) ||
+        IsHangfire(context) ||
         context.Request.Path.StartsWithSegments("/swagger", StringComparison.OrdinalIgnoreCase);
 
     public async Task InvokeAsync(HttpContext context)
     {
+        // Hangfire's dashboard sends no such header: its POSTs carry an antiforgery token, which Hangfire checks.
         if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) &&
-            !context.Request.Headers.ContainsKey(RequestedByHeader))
+            !context.Request.Headers.ContainsKey(RequestedByHeader) && !IsHangfire(context))
         {
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             await context.Response.WriteAsync($"Changes through the operations API need the {RequestedByHeader} header (the dashboard sends it).");
@@ -61,6 +63,9 @@ internal sealed class OpsAccessMiddleware(RequestDelegate next, IOptions<OpsOpti
         }
         await next(context);
     }
+
+    private static bool IsHangfire(HttpContext context) =>
+        context.Request.Path.StartsWithSegments(Ops.HangfireDashboard.Path, StringComparison.OrdinalIgnoreCase);
 
     private bool Matches(string header)
     {

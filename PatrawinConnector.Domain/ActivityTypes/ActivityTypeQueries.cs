@@ -34,7 +34,8 @@ public sealed class ActivityTypeQueries(PatrawinDbContext db)
             .ToList();
     }
 
-    internal static IQueryable<string?> ScreenLanguage(PatrawinDbContext db) => db.CompanyInfo.Select(c => c.ScreenLanguage);
+    /// <summary>COMPANY_INFO has one row; ordered all the same, so that the first is a defined one (and EF Core does not warn).</summary>
+    internal static IQueryable<string?> ScreenLanguage(PatrawinDbContext db) => db.CompanyInfo.Select(c => c.ScreenLanguage).OrderBy(language => language);
 
     internal static IQueryable<string?> ExcludingParameters(PatrawinDbContext db) =>
         db.SystemParameters

@@ -47,7 +47,7 @@ public sealed class ActivityTypeSyncService(
         var now = clock.GetUtcNow().UtcDateTime;
 
         await using var db = await state.CreateDbContextAsync(cancellationToken);
-        var last = await db.ActivityTypeSync.AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+        var last = await db.ActivityTypeSync.AsNoTracking().FirstOrDefaultAsync(s => s.Id == ActivityTypeSyncState.SingletonId, cancellationToken);
         if (last is not null && last.Hash == hash && now - last.SyncedAt < ResendAfter)
         {
             return Log(new ActivityTypeSyncSummary(false, types.Count, "unchanged since the last sync"));
@@ -57,7 +57,7 @@ public sealed class ActivityTypeSyncService(
 
         using (await writeGate.EnterAsync(cancellationToken))
         {
-            var row = await db.ActivityTypeSync.FirstOrDefaultAsync(cancellationToken);
+            var row = await db.ActivityTypeSync.FirstOrDefaultAsync(s => s.Id == ActivityTypeSyncState.SingletonId, cancellationToken);
             if (row is null)
             {
                 db.ActivityTypeSync.Add(new ActivityTypeSyncState { Hash = hash, SyncedAt = now, Count = types.Count });

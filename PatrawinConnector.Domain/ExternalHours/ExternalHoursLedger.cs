@@ -17,7 +17,7 @@ public sealed class ExternalHoursLedger(IDbContextFactory<ConnectorStateDbContex
     public async Task<ExternalHoursSyncState> LoadSyncStateAsync(CancellationToken ct)
     {
         await using var db = await state.CreateDbContextAsync(ct);
-        return await db.ExternalHoursSync.AsNoTracking().FirstOrDefaultAsync(ct) ?? new ExternalHoursSyncState();
+        return await db.ExternalHoursSync.AsNoTracking().FirstOrDefaultAsync(s => s.Id == ExternalHoursSyncState.SingletonId, ct) ?? new ExternalHoursSyncState();
     }
 
     public async Task SaveSyncStateAsync(Action<ExternalHoursSyncState> change, CancellationToken ct)
@@ -25,7 +25,7 @@ public sealed class ExternalHoursLedger(IDbContextFactory<ConnectorStateDbContex
         using (await writeGate.EnterAsync(ct))
         {
             await using var db = await state.CreateDbContextAsync(ct);
-            var row = await db.ExternalHoursSync.FirstOrDefaultAsync(ct);
+            var row = await db.ExternalHoursSync.FirstOrDefaultAsync(s => s.Id == ExternalHoursSyncState.SingletonId, ct);
             if (row is null)
             {
                 row = new ExternalHoursSyncState();

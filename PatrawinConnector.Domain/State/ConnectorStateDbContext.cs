@@ -10,7 +10,6 @@ public sealed class ConnectorStateDbContext(DbContextOptions<ConnectorStateDbCon
     public DbSet<SandboxWiseTimeCall> SandboxWiseTimeCalls => Set<SandboxWiseTimeCall>();
     public DbSet<SyncCursor> SyncCursors => Set<SyncCursor>();
     public DbSet<ActivityTypeSyncState> ActivityTypeSync => Set<ActivityTypeSyncState>();
-    public DbSet<JobRun> JobRuns => Set<JobRun>();
     public DbSet<ExternalHoursMapping> ExternalHoursMappings => Set<ExternalHoursMapping>();
     public DbSet<ExternalHoursEntry> ExternalHoursEntries => Set<ExternalHoursEntry>();
     public DbSet<ExternalHoursSyncState> ExternalHoursSync => Set<ExternalHoursSyncState>();
@@ -21,7 +20,6 @@ public sealed class ConnectorStateDbContext(DbContextOptions<ConnectorStateDbCon
         modelBuilder.ApplyConfiguration(new SandboxWiseTimeCallConfiguration());
         modelBuilder.ApplyConfiguration(new SyncCursorConfiguration());
         modelBuilder.ApplyConfiguration(new ActivityTypeSyncStateConfiguration());
-        modelBuilder.ApplyConfiguration(new JobRunConfiguration());
         modelBuilder.ApplyConfiguration(new ExternalHoursMappingConfiguration());
         modelBuilder.ApplyConfiguration(new ExternalHoursEntryConfiguration());
         modelBuilder.ApplyConfiguration(new ExternalHoursSyncStateConfiguration());

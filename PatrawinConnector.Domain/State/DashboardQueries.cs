@@ -2,22 +2,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace PatrawinConnector.Domain.State;
 
-/// <summary>What the ops dashboard shows from the state database: job runs, cursors, the posting ledger, sandbox calls.</summary>
+/// <summary>What the ops dashboard shows from the state database: cursors, the posting ledger, sandbox calls.</summary>
 public sealed class DashboardQueries(IDbContextFactory<ConnectorStateDbContext> state)
 {
-    public async Task<Dictionary<string, JobRun>> LastRunsAsync(CancellationToken ct)
-    {
-        await using var db = await state.CreateDbContextAsync(ct);
-        var lastIds = await db.JobRuns.GroupBy(r => r.JobId).Select(g => g.Max(r => r.Id)).ToListAsync(ct);
-        return await db.JobRuns.AsNoTracking().Where(r => lastIds.Contains(r.Id)).ToDictionaryAsync(r => r.JobId, ct);
-    }
-
-    public async Task<List<JobRun>> RunsAsync(string jobId, int limit, CancellationToken ct)
-    {
-        await using var db = await state.CreateDbContextAsync(ct);
-        return await db.JobRuns.AsNoTracking().Where(r => r.JobId == jobId).OrderByDescending(r => r.Id).Take(limit).ToListAsync(ct);
-    }
-
     public async Task<List<SyncCursor>> CursorsAsync(CancellationToken ct)
     {
         await using var db = await state.CreateDbContextAsync(ct);

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using PatrawinConnector.Api.Jobs;
 using PatrawinConnector.Api.Security;
 using PatrawinConnector.Domain.ExternalHours;
 using PatrawinConnector.Domain.State;
@@ -100,7 +101,7 @@ public sealed class ExternalHoursApiTests
         using var kimai = new KimaiStandIn(() => DateTime.UtcNow);
         using var civicrm = new CiviCrmStandIn();
         using var factory = await Factory(kimai, civicrm).StartAsync();
-        await SeedRunsAsync(factory, JobRunOutcome.Succeeded, failures);
+        await SeedRunsAsync(factory, JobRunRecord.Succeeded, failures);
 
         var check = await ExternalHoursCheckAsync(factory);
 
@@ -114,8 +115,8 @@ public sealed class ExternalHoursApiTests
         using var kimai = new KimaiStandIn(() => DateTime.UtcNow);
         using var civicrm = new CiviCrmStandIn();
         using var factory = await Factory(kimai, civicrm).StartAsync();
-        await SeedRunsAsync(factory, JobRunOutcome.Failed, 3);
-        await SeedRunsAsync(factory, JobRunOutcome.Succeeded, 0);
+        await SeedRunsAsync(factory, JobRunRecord.Failed, 3);
+        await SeedRunsAsync(factory, JobRunRecord.Succeeded, 0);
 
         var check = await ExternalHoursCheckAsync(factory);
 
@@ -131,18 +132,19 @@ public sealed class ExternalHoursApiTests
         return body["checks"]!.AsArray().Single(c => c!["name"]!.GetValue<string>() == "external-hours")!;
     }
 
-    /// <summary>One run with <paramref name="first"/>'s outcome, then <paramref name="failures"/> failed runs, as the job listener records them.</summary>
-    private static async Task SeedRunsAsync(ConnectorApiFactory factory, JobRunOutcome first, int failures)
+    /// <summary>One run with <paramref name="first"/>'s outcome, then <paramref name="failures"/> failed runs, as the job filter records them.</summary>
+    private static Task SeedRunsAsync(ConnectorApiFactory factory, string first, int failures)
     {
-        var state = factory.Services.GetRequiredService<IDbContextFactory<ConnectorStateDbContext>>();
-        await using var db = await state.CreateDbContextAsync();
+        var journal = factory.Services.GetRequiredService<JobRunJournal>();
         var at = DateTime.UtcNow.AddHours(-1);
-        db.JobRuns.Add(new JobRun { JobId = "external-hours-sync", StartedAt = at, FinishedAt = at, Outcome = first, Message = first == JobRunOutcome.Failed ? "CiviCRM: refused the API key (HTTP 401)" : "fetched 3" });
+        journal.Started(ExternalHoursSyncJob.Id, "1", at);
+        journal.Finished(ExternalHoursSyncJob.Id, at, "fetched 3", first == JobRunRecord.Failed ? new InvalidOperationException("CiviCRM: refused the API key (HTTP 401)") : null);
         for (var i = 1; i <= failures; i++)
         {
-            db.JobRuns.Add(new JobRun { JobId = "external-hours-sync", StartedAt = at.AddMinutes(i), FinishedAt = at.AddMinutes(i), Outcome = JobRunOutcome.Failed, Message = "CiviCRM: refused the API key (HTTP 401)" });
+            journal.Started(ExternalHoursSyncJob.Id, (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), at.AddMinutes(i));
+            journal.Finished(ExternalHoursSyncJob.Id, at.AddMinutes(i), null, new InvalidOperationException("CiviCRM: refused the API key (HTTP 401)"));
         }
-        await db.SaveChangesAsync();
+        return Task.CompletedTask;
     }
 
     private static ConnectorApiFactory Factory(KimaiStandIn kimai, CiviCrmStandIn civicrm) => new(Settings, configureServices: services =>

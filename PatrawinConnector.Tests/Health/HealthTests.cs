@@ -94,6 +94,26 @@ public sealed class HealthTests
     }
 
     [Test]
+    public async Task Ready_PatrawinFileCannotBeOpened_PendingTimeReportsWhyInsteadOfThrowing()
+    {
+        using var directory = new TempDirectory();
+        await SandboxPatrawin.CreateAsync(directory.File("patrawin.db"));
+        using var factory = await new ConnectorApiFactory(new()
+        {
+            ["PATRAWIN_PROVIDER"] = "sqlite",
+            ["PATRAWIN_CONNECTION_STRING"] = $"Data Source={directory.File("patrawin.db")}",
+        }).StartAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        File.Delete(directory.File("patrawin.db"));
+        Directory.CreateDirectory(directory.File("patrawin.db"));   // a directory where the file was: SQLite cannot open it
+
+        var (status, body) = await GetAsync(factory, "/health/ready");
+
+        Assert.That(status, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(Checks(body)["pending-time"], Does.StartWith("Unhealthy: PENDING_TIME_335 cannot be read").And.Contain("unable to open database file"));
+    }
+
+    [Test]
     public async Task Ready_PatrawinMissesAColumn_503NamingTheTable()
     {
         using var directory = new TempDirectory();

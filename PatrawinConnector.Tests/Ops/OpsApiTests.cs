@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using PatrawinConnector.Tests.Support;
 
 namespace PatrawinConnector.Tests.Ops;
@@ -42,6 +43,48 @@ public sealed class OpsApiTests
         Assert.That(lastRun["message"]!.GetValue<string>(), Is.EqualTo("sent 6 activity types (first sync)"));
         Assert.That(lastRun["startedAt"], Is.Not.Null);
         Assert.That(lastRun["finishedAt"], Is.Not.Null);
+    }
+
+    [Test]
+    public async Task Trigger_JobsReadAtOnce_DueOrRunningNeverNeither()
+    {
+        using var factory = await new ConnectorApiFactory(withScheduler: true).StartAsync();
+        using var client = DashboardClient(factory);
+
+        var before = DateTimeOffset.UtcNow;
+        await client.PostAsync("/ops/api/jobs/tag-refresh/trigger", null);
+        var job = JsonNode.Parse(await client.GetStringAsync("/ops/api/jobs"))!.AsArray().Single(j => j!["id"]!.GetValue<string>() == "tag-refresh")!;
+        var now = DateTimeOffset.UtcNow;
+
+        var due = job["nextRunAt"]?.GetValue<DateTimeOffset>() <= now;
+        var started = job["lastRun"]?["startedAt"]?.GetValue<DateTimeOffset>() >= before.AddSeconds(-1);
+        Assert.That(due || started, Is.True, $"just triggered, so due now or running: {job.ToJsonString()}");
+    }
+
+    [Test]
+    public async Task Hangfire_PostWithoutAntiforgeryToken_RefusedAndNothingRuns()
+    {
+        using var factory = await new ConnectorApiFactory(withScheduler: true).StartAsync();
+        using var client = factory.CreateClient();
+
+        var response = await client.PostAsync("/hangfire/recurring/trigger", new FormUrlEncodedContent([new("jobs[]", "tag-sync")]));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        using var connection = factory.Services.GetRequiredService<Hangfire.JobStorage>().GetConnection();
+        Assert.That(Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection, ["tag-sync"]).Single().LastJobId, Is.Null);
+    }
+
+    [Test]
+    public async Task Hangfire_Get_DashboardTitledForTheConnectorWithoutConnectionString()
+    {
+        using var factory = await new ConnectorApiFactory().StartAsync();
+        using var client = factory.CreateClient();
+
+        var html = await client.GetStringAsync("/hangfire");
+
+        Assert.That(html, Does.Contain("Patrawin Connector"));
+        Assert.That(html, Does.Contain("/ops#postings-section").And.Contain("/ops#external-hours"));
+        Assert.That(html, Does.Not.Contain(factory.DataDir), "DisplayStorageConnectionString is off");
     }
 
     [Test]
@@ -137,6 +180,8 @@ public sealed class OpsAccessTests
     [TestCase("/ops/api/jobs")]
     [TestCase("/OPS/api/jobs/")]
     [TestCase("/swagger/index.html")]
+    [TestCase("/hangfire")]
+    [TestCase("/hangfire/recurring")]
     public async Task Get_WithoutCredentials_401AskingForBasic(string path)
     {
         using var factory = await new ConnectorApiFactory(new() { ["OPS_USERNAME"] = User, ["OPS_PASSWORD"] = Password }).StartAsync();
@@ -180,6 +225,14 @@ public sealed class OpsAccessTests
     [TestCase("127.0.0.1", "Forwarded", 403)]
     public async Task Invoke_NoCredentialsConfigured_OnlyLoopbackServed(string remote, string? proxyHeader, int expected)
     {
+        foreach (var path in new[] { "/ops/api/jobs", "/hangfire/recurring" })
+        {
+            Assert.That(await InvokeAsync(remote, proxyHeader, path), Is.EqualTo(expected), path);
+        }
+    }
+
+    private static async Task<int> InvokeAsync(string remote, string? proxyHeader, string path)
+    {
         var middleware = new Api.Security.OpsAccessMiddleware(
             context => { context.Response.StatusCode = 200; return Task.CompletedTask; },
             Microsoft.Extensions.Options.Options.Create(new Api.Ops.OpsOptions()),
@@ -187,15 +240,14 @@ public sealed class OpsAccessTests
         var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
         context.Connection.RemoteIpAddress = IPAddress.Parse(remote);
         context.Request.Method = "GET";
-        context.Request.Path = "/ops/api/jobs";
+        context.Request.Path = path;
         if (proxyHeader is not null)
         {
             context.Request.Headers[proxyHeader] = "for=203.0.113.7";
         }
 
         await middleware.InvokeAsync(context);
-
-        Assert.That(context.Response.StatusCode, Is.EqualTo(expected));
+        return context.Response.StatusCode;
     }
 
     private static AuthenticationHeaderValue Basic(string user, string password) =>

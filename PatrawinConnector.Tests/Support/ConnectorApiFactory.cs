@@ -23,7 +23,7 @@ public sealed class ConnectorApiFactory : WebApplicationFactory<Program>
     private readonly Action<IServiceCollection>? _configureServices;
 
     /// <param name="settings">Environment settings of the connector under test.</param>
-    /// <param name="withScheduler">Keep Quartz running; by default the scheduler is removed so that no job fires during a test.</param>
+    /// <param name="withScheduler">Keep the Hangfire server and the job registration; by default both are removed so that no job fires during a test.</param>
     /// <param name="dataDir">A DATA_DIR the caller owns (to restart a connector on the same state); by default a temp directory of its own.</param>
     public ConnectorApiFactory(Dictionary<string, string?>? settings = null, bool withScheduler = false, string? dataDir = null,
         Action<IServiceCollection>? configureServices = null)
@@ -56,14 +56,20 @@ public sealed class ConnectorApiFactory : WebApplicationFactory<Program>
         }
         if (_withScheduler)
         {
-            // Quartz starts the scheduler once the application has started: wait for it, so tests see a running connector.
-            var scheduler = await Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
-            for (var i = 0; i < 200 && scheduler.Status != Quartz.SchedulerStatus.Running; i++)
-            {
-                await Task.Delay(25);
-            }
+            await WaitForHangfireServerAsync();
         }
         return this;
+    }
+
+    /// <summary>Hangfire announces its server in the background once the host has started: wait for it, so tests see a running connector.</summary>
+    private async Task WaitForHangfireServerAsync()
+    {
+        var monitoring = Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!monitoring.Servers().Any(s => s.Name.StartsWith(Api.Composition.Jobs.ServerName + ":", StringComparison.OrdinalIgnoreCase)))
+        {
+            await Task.Delay(25, timeout.Token);
+        }
     }
 
     /// <summary>Starts the connector on a real socket on 127.0.0.1 (for a browser or a probe) and returns its address.</summary>
@@ -92,7 +98,8 @@ public sealed class ConnectorApiFactory : WebApplicationFactory<Program>
             if (!_withScheduler)
             {
                 var scheduling = services.Where(d => d.ServiceType == typeof(IHostedService) &&
-                    d.ImplementationType?.Name is "QuartzHostedService" or "DisabledJobTriggers").ToList();
+                    (d.ImplementationType?.Name == "RecurringJobRegistration" ||
+                     d.ImplementationFactory?.Method.ReturnType == typeof(Hangfire.BackgroundJobServerHostedService))).ToList();
                 Assert.That(scheduling, Has.Count.EqualTo(2), "the scheduler's hosted services were not found to remove");
                 foreach (var descriptor in scheduling)
                 {

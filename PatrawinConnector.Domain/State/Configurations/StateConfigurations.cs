@@ -53,19 +53,6 @@ internal sealed class ActivityTypeSyncStateConfiguration : IEntityTypeConfigurat
     }
 }
 
-internal sealed class JobRunConfiguration : IEntityTypeConfiguration<JobRun>
-{
-    public void Configure(EntityTypeBuilder<JobRun> builder)
-    {
-        builder.ToTable("JobRuns");
-        builder.HasKey(r => r.Id);
-        builder.Property(r => r.JobId).HasMaxLength(100);
-        builder.Property(r => r.Outcome).HasConversion<string>().HasMaxLength(20);
-        builder.Property(r => r.Message).HasMaxLength(4000);
-        builder.HasIndex(r => new { r.JobId, r.StartedAt });
-    }
-}
-
 internal sealed class ExternalHoursMappingConfiguration : IEntityTypeConfiguration<ExternalHoursMapping>
 {
     public void Configure(EntityTypeBuilder<ExternalHoursMapping> builder)

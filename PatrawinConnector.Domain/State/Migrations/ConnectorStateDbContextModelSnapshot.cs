@@ -154,42 +154,6 @@ namespace PatrawinConnector.Domain.State.Migrations
                     b.ToTable("ExternalHoursSync", (string)null);
                 });
 
-            modelBuilder.Entity("PatrawinConnector.Domain.State.JobRun", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Error")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("FinishedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("JobId")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Message")
-                        .HasMaxLength(4000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Outcome")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("StartedAt")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("JobId", "StartedAt");
-
-                    b.ToTable("JobRuns", (string)null);
-                });
-
             modelBuilder.Entity("PatrawinConnector.Domain.State.PostingLedgerEntry", b =>
                 {
                     b.Property<string>("GroupId")

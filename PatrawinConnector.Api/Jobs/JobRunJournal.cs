@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Hangfire;
+
+namespace PatrawinConnector.Api.Jobs;
+
+/// <summary>The last run of a job as /ops/api/jobs shows it; <see cref="ConsecutiveFailures"/> feeds the health checks.</summary>
+public sealed record JobRunRecord(
+    string BackgroundJobId, DateTime StartedAt, DateTime? FinishedAt, string Outcome, string? Message, string? Error, int ConsecutiveFailures)
+{
+    public const string Running = "running";
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
+}
+
+/// <summary>
+/// Each job's last run, kept in Hangfire's storage next to the runs themselves, so every replica of a shared SQL Server
+/// store reads the same answer. The record is one JSON value in one hash field: a reader never sees half of a write
+/// (the outcome of the new run next to the message of the old one), which separate fields allowed. Written only by
+/// SingleRunFilter, while it holds the job's run lock, and by the start-up clean-up, before any run.
+/// </summary>
+public sealed class JobRunJournal(JobStorage storage)
+{
+    private const int MaxText = 4000;
+    private const string Field = "run";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public void Started(string jobId, string backgroundJobId, DateTime at) =>
+        Write(jobId, new JobRunRecord(backgroundJobId, at.ToUniversalTime(), null, JobRunRecord.Running, null, null, Last(jobId)?.ConsecutiveFailures ?? 0));
+
+    public void Finished(string jobId, DateTime at, string? message, Exception? failure)
+    {
+        var last = Last(jobId);
+        Write(jobId, new JobRunRecord(
+            last?.BackgroundJobId ?? string.Empty,
+            last?.StartedAt ?? at.ToUniversalTime(),
+            at.ToUniversalTime(),
+            failure is null ? JobRunRecord.Succeeded : JobRunRecord.Failed,
+            Truncate(failure?.Message ?? message),
+            Truncate(failure?.ToString()),
+            failure is null ? 0 : (last?.ConsecutiveFailures ?? 0) + 1));
+    }
+
+    public JobRunRecord? Last(string jobId)
+    {
+        using var connection = storage.GetConnection();
+        var text = connection.GetAllEntriesFromHash(Key(jobId))?.GetValueOrDefault(Field);
+        return string.IsNullOrEmpty(text) ? null : JsonSerializer.Deserialize<JobRunRecord>(text, Json);
+    }
+
+    private void Write(string jobId, JobRunRecord run)
+    {
+        using var connection = storage.GetConnection();
+        connection.SetRangeInHash(Key(jobId), [new KeyValuePair<string, string>(Field, JsonSerializer.Serialize(run, Json))]);
+    }
+
+    private static string Key(string jobId) => $"patrawin:job-run:{jobId}";
+
+    private static string? Truncate(string? text) => text is { Length: > MaxText } ? text[..MaxText] : string.IsNullOrEmpty(text) ? null : text;
+}

@@ -1,0 +1,35 @@
+using Hangfire;
+using Hangfire.States;
+using Hangfire.Storage;
+using PatrawinConnector.Api.Jobs;
+
+namespace PatrawinConnector.Api.Ops;
+
+/// <summary>
+/// /ops/api/jobs from Hangfire's store: the schedule and paused flag (JobSchedules), the last run (JobRunJournal), and
+/// Hangfire's own recurring-job record. A run that was triggered but has not started yet (waiting in the queue for a
+/// worker) shows as due now, so a job is never shown as neither due nor running in the moment it is started.
+/// </summary>
+public sealed class JobStatusReader(JobStorage storage, JobSchedules schedules, JobRunJournal journal, TimeProvider clock)
+{
+    private static readonly string[] Waiting = [EnqueuedState.StateName, ScheduledState.StateName, AwaitingState.StateName];
+
+    public IReadOnlyList<JobView> All()
+    {
+        List<RecurringJobDto> recurring;
+        using (var connection = storage.GetConnection())
+        {
+            recurring = connection.GetRecurringJobs(JobCatalog.All.Select(j => j.Id));
+        }
+        return JobCatalog.All.Select(job =>
+        {
+            var schedule = schedules.Get(job.Id);
+            var last = journal.Last(job.Id);
+            var hangfire = recurring.Find(r => r.Id == job.Id);
+            var waiting = hangfire is { LastJobId: { } queued } && Waiting.Contains(hangfire.LastJobState) && last?.BackgroundJobId != queued;
+            var nextRunAt = waiting ? hangfire!.LastExecution ?? clock.GetUtcNow().UtcDateTime : schedule.NextRunAt;
+            return new JobView(job.Id, job.Description, nextRunAt is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null,
+                schedule.Paused, schedule.IntervalMinutes is not null, schedule.IntervalMinutes, last is null ? null : RunView.Of(last));
+        }).ToList();
+    }
+}
