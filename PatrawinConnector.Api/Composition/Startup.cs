@@ -13,6 +13,7 @@ public static class Startup
     {
         builder.Services.AddHostedService<ConnectorStartup>();
         builder.Services.AddHostedService<PostedTime.LongPollReceiver>();
+        builder.Services.AddHostedService<WalCheckpointer>();
         return builder;
     }
 }

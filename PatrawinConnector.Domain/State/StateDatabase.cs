@@ -5,10 +5,13 @@ using Microsoft.EntityFrameworkCore.Design;
 
 namespace PatrawinConnector.Domain.State;
 
-/// <summary>Per-connection settings of the state database: WAL readers never block the writer; NORMAL sync is durable across process crashes.</summary>
+/// <summary>
+/// Per-connection settings of the state database: WAL readers never block the writer; NORMAL sync is durable across
+/// process crashes; checkpoints are the <see cref="WalCheckpointer"/>'s, off the commit path.
+/// </summary>
 internal sealed class StatePragmas : DbConnectionInterceptor
 {
-    private const string Pragmas = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;";
+    private const string Pragmas = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; " + WalCheckpointer.ConnectionPragma;
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) =>
         SqlitePragmasOnce.Apply((Microsoft.Data.Sqlite.SqliteConnection)connection, Pragmas);
