@@ -28,10 +28,11 @@ static int Usage()
           wisetime-standin   [--port P] [--latency-ms MS]
                              a Connect API stand-in on 127.0.0.1 that answers every call after MS milliseconds
           tag-sync           --connector URL --standin URL --pid PID [--patrawin FILE | --patrawin-tds CONNECTION_STRING]
-                             [--concurrency C] [--batch B] [--latency-ms MS]
-                             triggers a running connector's first tag-sync and watches it from outside; prints wall time, tags/s,
-                             share of the latency floor, first/last tenth pace, peak RSS; then a tag-refresh and, when it is told
-                             the Patrawin (SQLite file or TDS database), an incremental run after 3 new cases
+                             [--concurrency C] [--batch B] [--latency-ms MS] [--standin-warmup BATCHES]
+                             warms the stand-in up (400 batches of its own), triggers a running connector's first tag-sync
+                             and watches it from outside; prints wall time, tags/s, share of the latency floor, first/last
+                             tenth pace, peak RSS; then a tag-refresh and, when it is told the Patrawin (SQLite file or TDS
+                             database), an incremental run after 3 new cases
           tag-queries        --patrawin FILE [--refresh-page N]
                              database time of the tag queries alone: a first run's stream, a run with nothing new, refresh pages
           external-hours-standins [--port P] [--latency-ms MS] [--entries N] [--projects P]

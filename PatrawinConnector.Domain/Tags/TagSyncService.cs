@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PatrawinConnector.Domain.State;
@@ -17,22 +18,46 @@ public sealed record TagRunSummary(int Upserted, int Deleted, int Skipped, int B
 }
 
 /// <summary>
-/// tag-sync: new cases, then new clients, as WiseTime tags, until nothing new is left. A reader streams the run's one
-/// ordered query and maps it into batches ahead while up to TAG_UPSERT_CONCURRENCY batches are in flight; the cursor moves past a batch only once WiseTime
-/// accepted it and every batch before it, so a crash or an outage may repeat an upsert but never skips a row.
+/// tag-sync: new cases and new clients as WiseTime tags, until nothing new is left. The two kinds are drained side by
+/// side, each from its own ordered statement on its own context and with its own cursor, sharing the
+/// TAG_UPSERT_CONCURRENCY upload slots: the clients' short stream goes out while the cases' statement still sorts
+/// (seconds on a million cases without a creation-date index, ADR-013). In each drain a reader streams the query and
+/// maps it into batches ahead while the batches are in flight; the cursor moves past a batch only once WiseTime
+/// accepted it and every batch of its kind before it, so a crash or an outage may repeat an upsert but never skips a row.
 /// </summary>
 public sealed class TagSyncService(
-    TagQueries queries,
+    IServiceScopeFactory scopes,
     SyncCursorStore cursors,
     IWiseTimeClient wiseTime,
     IOptions<TagOptions> options,
     ILogger<TagSyncService> logger)
 {
+    /// <summary>
+    /// One drain's failure does not stop the other kind (its cursor is its own); the run fails once both have ended,
+    /// with the cases' error first when both failed (each failure is logged as it happens).
+    /// </summary>
     public async Task<TagRunSummary> RunAsync(CancellationToken cancellationToken)
     {
-        var cases = await DrainAsync(TagKind.Case, SyncCursor.CaseSync, cancellationToken);
-        var clients = await DrainAsync(TagKind.Client, SyncCursor.ClientSync, cancellationToken);
-        return cases + clients;
+        using var slots = new SemaphoreSlim(options.Value.TagUpsertConcurrency);
+        // On the thread pool: a SQLite statement runs its whole sort inside the first read, on the calling thread.
+        var cases = Task.Run(() => DrainInOwnScopeAsync(TagKind.Case, SyncCursor.CaseSync, slots, cancellationToken), cancellationToken);
+        var clients = Task.Run(() => DrainInOwnScopeAsync(TagKind.Client, SyncCursor.ClientSync, slots, cancellationToken), cancellationToken);
+        await ((Task)Task.WhenAll(cases, clients)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return await cases + await clients;
+    }
+
+    private async Task<TagRunSummary> DrainInOwnScopeAsync(TagKind kind, string cursorName, SemaphoreSlim slots, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        try
+        {
+            return await DrainAsync(scope.ServiceProvider.GetRequiredService<TagQueries>(), kind, cursorName, slots, ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            logger.LogWarning("tag-sync of {Kind}s stopped: {Error}", kind, e.Message);
+            throw;
+        }
     }
 
     /// <summary>A page read from Patrawin, mapped to tags, with the position the cursor moves to once it is accepted.</summary>
@@ -40,7 +65,7 @@ public sealed class TagSyncService(
 
     private sealed record InFlight(Task<TagRunSummary> Upload, KeysetPosition After, int Rows);
 
-    private async Task<TagRunSummary> DrainAsync(TagKind kind, string cursorName, CancellationToken ct)
+    private async Task<TagRunSummary> DrainAsync(TagQueries queries, TagKind kind, string cursorName, SemaphoreSlim slots, CancellationToken ct)
     {
         var settings = options.Value;
         var position = await cursors.PositionAsync(cursorName, ct);
@@ -52,8 +77,7 @@ public sealed class TagSyncService(
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var pages = Channel.CreateBounded<Batch>(new BoundedChannelOptions(settings.TagUpsertConcurrency) { SingleReader = true, SingleWriter = true });
-        var reader = ReadAsync(kind, position, pages.Writer, stop.Token);
-        using var slots = new SemaphoreSlim(settings.TagUpsertConcurrency);
+        var reader = ReadAsync(queries, kind, position, pages.Writer, stop.Token);
         var inFlight = new Queue<InFlight>();
         var cursorSaved = Task.CompletedTask;   // cursor writes, chained in batch order, off the upload path
         var summary = new TagRunSummary(0, 0, 0, 0);
@@ -99,7 +123,7 @@ public sealed class TagSyncService(
     }
 
     /// <summary>Reads the run's one ordered stream and maps it to batches of tags, ahead of the uploads.</summary>
-    private async Task ReadAsync(TagKind kind, KeysetPosition position, ChannelWriter<Batch> pages, CancellationToken ct)
+    private async Task ReadAsync(TagQueries queries, TagKind kind, KeysetPosition position, ChannelWriter<Batch> pages, CancellationToken ct)
     {
         try
         {

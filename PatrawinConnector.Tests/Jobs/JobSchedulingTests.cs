@@ -142,7 +142,9 @@ public sealed class JobSchedulingTests
     public async Task Shutdown_DuringARun_TokenFiresRunStopsBetweenBatches()
     {
         using var directory = new TempDirectory();
-        var factory = await new ConnectorApiFactory(withScheduler: true, dataDir: directory.Path).StartAsync();
+        // Batches of 2: each kind has several, so that a run which went on would send more than can be in flight.
+        var factory = await new ConnectorApiFactory(new() { ["TAG_UPSERT_BATCH_SIZE"] = "2" }, withScheduler: true, dataDir: directory.Path).StartAsync();
+        var needed = ((await factory.Patrawin.ExpectedNewCasesAsync()).Count + 1) / 2 + ((await factory.Patrawin.ExpectedNewClientsAsync()).Count + 1) / 2;
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         factory.WiseTime.BeforeCall = async _ =>
@@ -155,16 +157,20 @@ public sealed class JobSchedulingTests
         var lifetime = factory.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>();
 
         lifetime.StopApplication();
-        await Task.Delay(TimeSpan.FromSeconds(1));   // lets the stop reach the worker, whose batch is still waiting
+        await Task.Delay(TimeSpan.FromSeconds(1));   // lets the stop reach the worker, whose batches are still waiting
+        var inFlight = factory.WiseTime.Calls.Count(c => c == "tag/batch");
         release.SetResult();
         factory.Dispose();   // waits for the graceful stop
         var batches = factory.WiseTime.UpsertedBatches.Count;
+        var sent = factory.WiseTime.Calls.Count(c => c == "tag/batch");
         using var after = await new ConnectorApiFactory(dataDir: directory.Path).StartAsync();   // no scheduler: nothing runs again yet
         var run = after.Services.GetRequiredService<JobRunJournal>().Last(TagSyncJob.Id);
 
         Assert.That(run!.Outcome, Is.EqualTo(JobRunRecord.Failed));
         Assert.That(run.Message, Does.Contain("Stopped by shutdown"));
-        Assert.That(batches, Is.EqualTo(1), "the batch in flight finished, the next one did not start");
+        Assert.That((batches, sent), Is.EqualTo((inFlight, inFlight)), "the batches in flight finished, no next one started");
+        Assert.That(inFlight, Is.InRange(1, 4), "at most TAG_UPSERT_CONCURRENCY batches were in flight");
+        Assert.That(needed, Is.GreaterThan(4), "the run had more to send than can be in flight");
     }
 
     [Test]

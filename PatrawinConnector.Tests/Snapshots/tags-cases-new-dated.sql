@@ -7,12 +7,15 @@ FROM [dbo].[ARENDE_1] AS [a]
 WHERE [a].[Skapatdat] >= @createdAt AND ([a].[Skapatdat] > @createdAt OR [a].[Arendenr] > @number) AND [a].[Arendenr] IN (
     SELECT [k].[Arendenr]
     FROM [dbo].[KUND_ARENDE_25] AS [k]
-    INNER JOIN [dbo].[KUND_24] AS [k0] ON [k].[Kundnr] = [k0].[Kundnr]
-    INNER JOIN (
-        SELECT [c].[Creditcode]
-        FROM [dbo].[CREDIT_LEVEL_334] AS [c]
-        WHERE [c].[Type] <> 2
-    ) AS [c0] ON [k0].[Kreditjn] = [c0].[Creditcode]
+    WHERE [k].[Kundnr] IN (
+        SELECT [k0].[Kundnr]
+        FROM [dbo].[KUND_24] AS [k0]
+        WHERE [k0].[Kreditjn] IN (
+            SELECT [c].[Creditcode]
+            FROM [dbo].[CREDIT_LEVEL_334] AS [c]
+            WHERE [c].[Type] <> 2
+        )
+    )
 )
 ORDER BY CASE
     WHEN [a].[Skapatdat] IS NULL OR [a].[Skapatdat] <= @min THEN @min

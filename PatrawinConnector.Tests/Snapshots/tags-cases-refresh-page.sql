@@ -8,16 +8,18 @@ SELECT [a].[Arendenr], [a].[Slagord], [a].[Skapatdat], CASE
     WHEN [a].[Arendenr] IN (
         SELECT [k1].[Arendenr]
         FROM [dbo].[KUND_ARENDE_25] AS [k1]
-        INNER JOIN [dbo].[KUND_24] AS [k2] ON [k1].[Kundnr] = [k2].[Kundnr]
-        INNER JOIN (
-            SELECT [c0].[Creditcode]
-            FROM [dbo].[CREDIT_LEVEL_334] AS [c0]
-            WHERE [c0].[Type] = 2
-        ) AS [c1] ON [k2].[Kreditjn] = [c1].[Creditcode]
         WHERE [k1].[Arendenr] IN (
             SELECT [a2].[Arendenr]
             FROM [dbo].[ARENDE_1] AS [a2]
             WHERE [a2].[Arendenr] IN (@numbers1, @numbers2)
+        ) AND [k1].[Kundnr] IN (
+            SELECT [k2].[Kundnr]
+            FROM [dbo].[KUND_24] AS [k2]
+            WHERE [k2].[Kreditjn] IN (
+                SELECT [c0].[Creditcode]
+                FROM [dbo].[CREDIT_LEVEL_334] AS [c0]
+                WHERE [c0].[Type] = 2
+            )
         )
     ) THEN CAST(1 AS bit)
     ELSE CAST(0 AS bit)
@@ -30,12 +32,17 @@ WHERE [a].[Skapatdat] >= @createdAt AND ([a].[Skapatdat] > @createdAt OR [a].[Ar
 ) AND [a].[Arendenr] IN (
     SELECT [k].[Arendenr]
     FROM [dbo].[KUND_ARENDE_25] AS [k]
-    INNER JOIN [dbo].[KUND_24] AS [k0] ON [k].[Kundnr] = [k0].[Kundnr]
-    INNER JOIN [dbo].[CREDIT_LEVEL_334] AS [c] ON [k0].[Kreditjn] = [c].[Creditcode]
     WHERE [k].[Arendenr] IN (
         SELECT [a1].[Arendenr]
         FROM [dbo].[ARENDE_1] AS [a1]
         WHERE [a1].[Arendenr] IN (@numbers1, @numbers2)
+    ) AND [k].[Kundnr] IN (
+        SELECT [k0].[Kundnr]
+        FROM [dbo].[KUND_24] AS [k0]
+        WHERE [k0].[Kreditjn] IN (
+            SELECT [c].[Creditcode]
+            FROM [dbo].[CREDIT_LEVEL_334] AS [c]
+        )
     )
 )
 ORDER BY CASE

@@ -6,15 +6,17 @@ SELECT [k].[Kundnr], [k].[Kortnamnkund], [k].[Skapatdat], CASE
     WHEN [k].[Kundnr] IN (
         SELECT [k0].[Arendenr]
         FROM [dbo].[KUND_ARENDE_25] AS [k0]
-        INNER JOIN [dbo].[KUND_24] AS [k2] ON [k0].[Kundnr] = [k2].[Kundnr]
-        INNER JOIN (
-            SELECT [c0].[Creditcode]
-            FROM [dbo].[CREDIT_LEVEL_334] AS [c0]
-            WHERE [c0].[Type] <> 2
-        ) AS [c1] ON [k2].[Kreditjn] = [c1].[Creditcode]
         WHERE [k0].[Arendenr] IN (
             SELECT [k1].[Kundnr]
             FROM [dbo].[KUND_24] AS [k1]
+        ) AND [k0].[Kundnr] IN (
+            SELECT [k2].[Kundnr]
+            FROM [dbo].[KUND_24] AS [k2]
+            WHERE [k2].[Kreditjn] IN (
+                SELECT [c0].[Creditcode]
+                FROM [dbo].[CREDIT_LEVEL_334] AS [c0]
+                WHERE [c0].[Type] <> 2
+            )
         ) AND EXISTS (
             SELECT 1
             FROM [dbo].[ARENDE_1] AS [a]

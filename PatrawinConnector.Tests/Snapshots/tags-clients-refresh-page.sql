@@ -15,16 +15,18 @@ END, CASE
     WHEN [k].[Kundnr] IN (
         SELECT [k1].[Arendenr]
         FROM [dbo].[KUND_ARENDE_25] AS [k1]
-        INNER JOIN [dbo].[KUND_24] AS [k3] ON [k1].[Kundnr] = [k3].[Kundnr]
-        INNER JOIN (
-            SELECT [c1].[Creditcode]
-            FROM [dbo].[CREDIT_LEVEL_334] AS [c1]
-            WHERE [c1].[Type] <> 2
-        ) AS [c2] ON [k3].[Kreditjn] = [c2].[Creditcode]
         WHERE [k1].[Arendenr] IN (
             SELECT [k2].[Kundnr]
             FROM [dbo].[KUND_24] AS [k2]
             WHERE [k2].[Kundnr] IN (@numbers1, @numbers2)
+        ) AND [k1].[Kundnr] IN (
+            SELECT [k3].[Kundnr]
+            FROM [dbo].[KUND_24] AS [k3]
+            WHERE [k3].[Kreditjn] IN (
+                SELECT [c1].[Creditcode]
+                FROM [dbo].[CREDIT_LEVEL_334] AS [c1]
+                WHERE [c1].[Type] <> 2
+            )
         ) AND EXISTS (
             SELECT 1
             FROM [dbo].[ARENDE_1] AS [a]

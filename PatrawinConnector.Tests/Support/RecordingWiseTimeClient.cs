@@ -29,6 +29,9 @@ public sealed class RecordingWiseTimeClient : IWiseTimeClient
     /// <summary>Runs before each call with its operation name: may delay, or throw to fail that call.</summary>
     public Func<string, Task>? BeforeCall { get; set; }
 
+    /// <summary>Runs before each tag batch, after <see cref="BeforeCall"/>, with its tags: may delay, or throw to fail it.</summary>
+    public Func<IReadOnlyList<UpsertTagRequest>, Task>? BeforeTagBatch { get; set; }
+
     /// <summary>Item errors the next batch call (tags or activity types) returns, once.</summary>
     public IReadOnlyList<ErrorItem>? ItemErrors { get; set; }
 
@@ -57,6 +60,10 @@ public sealed class RecordingWiseTimeClient : IWiseTimeClient
     public async Task<BatchUpsertTagResponse> BatchTagUpsertAsync(IReadOnlyList<UpsertTagRequest> tags, CancellationToken cancellationToken)
     {
         await EnterAsync("tag/batch");
+        if (BeforeTagBatch is not null)
+        {
+            await BeforeTagBatch(tags);
+        }
         UpsertedBatches.Enqueue(tags);
         return new BatchUpsertTagResponse(TakeItemErrors());
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using PatrawinConnector.Domain.State;
 using PatrawinConnector.Domain.Tags;
 using PatrawinConnector.Domain.WiseTime;
@@ -18,20 +19,107 @@ public sealed class TagSyncServiceTests
     public async Task Stop() => await _harness.DisposeAsync();
 
     [Test]
-    public async Task RunAsync_FirstRun_EveryNewCaseThenEveryNewClientInOrder()
+    public async Task RunAsync_FirstRun_EveryNewCaseAndEveryNewClientEachInOrder()
     {
         var summary = await RunAsync();
 
-        var expected = (await _harness.Patrawin.ExpectedNewCasesAsync()).Concat(await _harness.Patrawin.ExpectedNewClientsAsync());
-        Assert.That(_harness.WiseTime.UpsertedNames, Is.EqualTo(expected));
+        var (cases, clients) = (await _harness.Patrawin.ExpectedNewCasesAsync(), await _harness.Patrawin.ExpectedNewClientsAsync());
+        Assert.That(Sent(cases), Is.EqualTo(cases));
+        Assert.That(Sent(clients), Is.EqualTo(clients));
+        Assert.That(_harness.WiseTime.UpsertedNames.Count(), Is.EqualTo(cases.Count + clients.Count));
         Assert.That(_harness.WiseTime.UpsertedBatches.Select(b => b.Count), Has.All.LessThanOrEqualTo(3));
-        Assert.That(summary.Upserted, Is.EqualTo(expected.Count()));
+        Assert.That(summary.Upserted, Is.EqualTo(cases.Count + clients.Count));
         var propellerGuard = _harness.WiseTime.UpsertedBatches.SelectMany(b => b).Single(t => t.Name == "P4101SE00");
         Assert.That(propellerGuard, Is.EqualTo(new UpsertTagRequest
         {
             Name = "P4101SE00", Description = "Skärgård Marine: propeller guard", Path = "/Patrawin/", AdditionalKeywords = propellerGuard.AdditionalKeywords,
         }));
         Assert.That(propellerGuard.AdditionalKeywords, Is.EqualTo(new[] { "P4101SE00" }));
+    }
+
+    [Test]
+    public async Task RunAsync_FirstCaseBatchHeldUp_ClientsGoOutMeanwhileOnTheSharedSlots()
+    {
+        var clients = await _harness.Patrawin.ExpectedNewClientsAsync();
+        var cases = await _harness.Patrawin.ExpectedNewCasesAsync();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (inFlight, most) = (0, 0);
+        _harness.WiseTime.BeforeTagBatch = async tags =>
+        {
+            var now = Interlocked.Increment(ref inFlight);
+            InterlockedMax(ref most, now);
+            try
+            {
+                if (tags[0].Name == cases[0])
+                {
+                    await release.Task;
+                }
+                await Task.Delay(2);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref inFlight);
+            }
+        };
+
+        var run = RunAsync();
+        // Every client, and later case batches, go out while the first case batch is held.
+        await WaitUntilAsync(() => Sent(clients).Count() == clients.Count && Sent(cases).Any());
+        var held = await _harness.Services.GetRequiredService<SyncCursorStore>().FindAsync(SyncCursor.CaseSync, CancellationToken.None);
+        Assert.That(held!.Number, Is.Null, "every client went out while the first case batch was held; no case cursor moved past it");
+        release.SetResult();
+        var summary = await run;
+
+        Assert.That(Sent(cases).Distinct(), Is.EquivalentTo(cases));
+        Assert.That(Sent(cases).First(), Is.Not.EqualTo(cases[0]), "the first case batch went out last");
+        Assert.That(summary.Upserted, Is.EqualTo(cases.Count + clients.Count));
+        Assert.That(most, Is.LessThanOrEqualTo(_harness.Services.GetRequiredService<IOptions<TagOptions>>().Value.TagUpsertConcurrency),
+            "both kinds share TAG_UPSERT_CONCURRENCY upload slots");
+    }
+
+    [Test]
+    public async Task RunAsync_CaseBatchRefused_ClientsStillDrainedAndRunFails()
+    {
+        var cases = (await _harness.Patrawin.ExpectedNewCasesAsync()).ToHashSet();
+        _harness.WiseTime.BeforeTagBatch = tags => cases.Contains(tags[0].Name)
+            ? throw new WiseTimeApiException(WiseTimeErrorCategory.Permanent, "tag plan limit reached")
+            : Task.CompletedTask;
+
+        Assert.That(RunAsync, Throws.InstanceOf<WiseTimeApiException>().With.Message.Contains("tag plan limit"));
+
+        var store = _harness.Services.GetRequiredService<SyncCursorStore>();
+        var clients = await _harness.Patrawin.ExpectedNewClientsAsync();
+        Assert.That((await store.FindAsync(SyncCursor.CaseSync, CancellationToken.None))!.Number, Is.Null);
+        Assert.That((await store.FindAsync(SyncCursor.ClientSync, CancellationToken.None))!.Number, Is.EqualTo(clients[^1]));
+        Assert.That(Sent(clients), Is.EqualTo(clients));
+    }
+
+    /// <summary>The names WiseTime accepted that are among <paramref name="names"/>, in the order it accepted them.</summary>
+    private IEnumerable<string> Sent(IEnumerable<string> names)
+    {
+        var among = names.ToHashSet();
+        return _harness.WiseTime.UpsertedNames.Where(among.Contains);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        for (var seen = Volatile.Read(ref target); value > seen; seen = Volatile.Read(ref target))
+        {
+            if (Interlocked.CompareExchange(ref target, value, seen) == seen)
+            {
+                return;
+            }
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.That(waited.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)), "timed out waiting");
+            await Task.Delay(5);
+        }
     }
 
     [Test]
@@ -85,7 +173,9 @@ public sealed class TagSyncServiceTests
         var second = await RunAsync();
 
         var batches = _harness.WiseTime.UpsertedBatches.ToList();
-        Assert.That(batches[1].Select(t => t.Name), Is.EqualTo(new[] { batches[0][0].Name, batches[0][2].Name }), "the refused tag left out, the rest sent again");
+        Assert.That(batches.Skip(1).Select(b => b.Select(t => t.Name)), Has.Some.EqualTo(new[] { batches[0][0].Name, batches[0][2].Name }),
+            "the refused tag left out, the rest sent again");
+        Assert.That(batches.Count(b => b.Any(t => t.Name == batches[0][1].Name)), Is.EqualTo(1), "the refused tag is not sent again");
         Assert.That(summary.Skipped, Is.EqualTo(1));
         Assert.That(second.Upserted, Is.Zero);
     }
@@ -103,17 +193,17 @@ public sealed class TagSyncServiceTests
     [Test]
     public async Task RunAsync_ThirdBatchFails_CursorAfterSecondAndNextRunCompletes()
     {
+        var expected = await _harness.Patrawin.ExpectedNewCasesAsync();
         var batches = 0;
-        _harness.WiseTime.BeforeCall = op => op == "tag/batch" && Interlocked.Increment(ref batches) == 3
+        _harness.WiseTime.BeforeTagBatch = tags => expected.Contains(tags[0].Name) && Interlocked.Increment(ref batches) == 3
             ? throw new WiseTimeApiException(WiseTimeErrorCategory.Transient, "503")
             : Task.CompletedTask;
 
         Assert.That(RunAsync, Throws.InstanceOf<WiseTimeApiException>());
         var cursor = await _harness.Services.GetRequiredService<SyncCursorStore>().FindAsync(SyncCursor.CaseSync, CancellationToken.None);
-        var expected = await _harness.Patrawin.ExpectedNewCasesAsync();
 
         Assert.That(cursor!.Number, Is.EqualTo(expected[5]), "two batches of three were accepted");
-        _harness.WiseTime.BeforeCall = null;
+        _harness.WiseTime.BeforeTagBatch = null;
         await RunAsync();
         Assert.That(_harness.WiseTime.UpsertedNames.Distinct(), Is.EquivalentTo(expected.Concat(await _harness.Patrawin.ExpectedNewClientsAsync())));
     }
@@ -128,7 +218,7 @@ public sealed class TagSyncServiceTests
         await RunAsync();
 
         var expected = await _harness.Patrawin.ExpectedNewCasesAsync();
-        Assert.That(_harness.WiseTime.UpsertedNames.Take(expected.Count), Is.EquivalentTo(expected));
+        Assert.That(Sent(expected), Is.EquivalentTo(expected));
         var cursor = await _harness.Services.GetRequiredService<SyncCursorStore>().FindAsync(SyncCursor.CaseSync, CancellationToken.None);
         Assert.That((cursor!.Number, cursor.PassDone, cursor.PassTotal), Is.EqualTo((expected[^1], expected.Count, expected.Count)),
             "the pass's total, counted as an upper bound, becomes what was done when the drain ends");

@@ -67,15 +67,20 @@ public sealed class TdsSyncJobsTests
 
         var summary = await RunTagSyncAsync(tds);
 
-        var expected = (await ExpectedNewCasesAsync()).Concat(await ExpectedNewClientsAsync()).ToList();
-        Assert.That(tds.WiseTime.UpsertedNames, Is.EqualTo(expected));
+        var (cases, clients) = (await ExpectedNewCasesAsync(), await ExpectedNewClientsAsync());
+        var expected = cases.Concat(clients).ToList();
+        Assert.That(tds.WiseTime.UpsertedNames.Where(cases.Contains), Is.EqualTo(cases));
+        Assert.That(tds.WiseTime.UpsertedNames.Where(clients.Contains), Is.EqualTo(clients));
+        Assert.That(tds.WiseTime.UpsertedNames.Count(), Is.EqualTo(expected.Count));
         Assert.That(expected, Does.Contain("U0000SE00").And.Contain("E1900SE00").And.Contain("S0002SE00").And.Contain("A0001SE00").And.Contain("C20001"));
         Assert.That(expected, Does.Not.Contain("B0001SE00").And.Not.Contain("N0001SE00").And.Not.Contain("C20002").And.Not.Contain("C20004"));
         Assert.That(summary.Upserted, Is.EqualTo(expected.Count));
         Assert.That(tds.WiseTime.UpsertedBatches.Select(b => b.Count), Has.All.LessThanOrEqualTo(3));
         await using var sqlite = await StartOnSqliteAsync();
         await RunTagSyncAsync(sqlite);
-        Assert.That(Batches(tds), Is.EqualTo(Batches(sqlite)));
+        // Cases and clients are drained side by side: each kind's batches in its own order.
+        Assert.That(Batches(tds, of: cases), Is.EqualTo(Batches(sqlite, of: cases)));
+        Assert.That(Batches(tds, of: clients), Is.EqualTo(Batches(sqlite, of: clients)));
     }
 
     [Test]
@@ -187,8 +192,10 @@ public sealed class TdsSyncJobsTests
         ORDER BY COALESCE(k.Skapatdat, '1900-01-01T00:00:00'), k.Kundnr
         """);
 
-    private static List<string> Batches(DomainHarness harness) =>
-        [.. harness.WiseTime.UpsertedBatches.Select(b => string.Join(" | ", b.Select(t => $"{t.Name} {t.Description} {t.Path} {string.Join(",", t.AdditionalKeywords ?? [])}")))];
+    /// <summary>Every batch sent, as text, in order; or only the batches of one kind, those that start with a name <paramref name="of"/> holds.</summary>
+    private static List<string> Batches(DomainHarness harness, List<string>? of = null) =>
+        [.. harness.WiseTime.UpsertedBatches.Where(b => of is null || of.Contains(b[0].Name))
+            .Select(b => string.Join(" | ", b.Select(t => $"{t.Name} {t.Description} {t.Path} {string.Join(",", t.AdditionalKeywords ?? [])}")))];
 
     private static async Task<TagRunSummary> RunTagSyncAsync(DomainHarness harness)
     {
