@@ -61,7 +61,8 @@ wait_for() {
 
 echo "uptime: $(uptime)"
 for c in $concurrencies; do
-  [[ "$mode" == tds ]] || cp "$work/generated.db" "$work/patrawin.db"
+  # sync: the copy's write-back is not the run's to pay for.
+  [[ "$mode" == tds ]] || { cp "$work/generated.db" "$work/patrawin.db"; sync; }
   rm -rf "$work/data"
   $bench wisetime-standin --port "$standin_port" --latency-ms "$latency" >"$work/standin.log" 2>&1 &
   standin=$!

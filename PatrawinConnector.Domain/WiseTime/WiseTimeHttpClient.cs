@@ -125,7 +125,12 @@ public sealed class WiseTimeHttpClient(HttpClient http, ILogger<WiseTimeHttpClie
         }
         if (body is not null)
         {
-            request.Content = JsonContent.Create(body, body.GetType(), options: WiseTimeJson.Options);
+            // Written at once rather than streamed: a body of 500 tags is past what System.Text.Json writes by its
+            // generated code when streaming, and a retry sends the same bytes again.
+            request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), WiseTimeJson.Options))
+            {
+                Headers = { ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" } },
+            };
         }
 
         try
