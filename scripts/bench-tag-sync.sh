@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # First tag-sync benchmark (issues 3 and 12), black-box: a Patrawin-shaped SQLite file of 1,000,000 cases and 100,000
-# clients with only the primary keys of patrawin-schema.sql, a Connect API stand-in on 127.0.0.1 that adds 20 ms to
-# every request, and the connector itself, built in Release and started as a user starts it (environment variables
-# only), once per concurrency. Its first tag-sync is triggered through the ops API and watched from outside (the
-# stand-in's counters, /proc/PID/status); then one tag-refresh run and an incremental tag-sync after 3 new cases.
+# clients with only the primary keys of patrawin-schema.sql, a Connect API stand-in on 127.0.0.1 that answers every
+# request 20 ms after it arrived (warmed up before the run), and the connector itself, built in Release and started
+# as a user starts it (environment variables only), once per concurrency. Its first tag-sync is triggered through the
+# ops API and watched from outside (the stand-in's counters, /proc/PID/status); then one tag-refresh run and an
+# incremental tag-sync after 3 new cases.
 #   scripts/bench-tag-sync.sh [CONCURRENCIES="4 1"] [CASES=1000000] [CLIENTS=100000]
 #   BENCH_SANDBOX_INDEXES=1 adds the sandbox's own indexes to the file, for comparison.
 #   BENCH_PATRAWIN=tds (issue 10; default sqlite): the Patrawin is a database on a real TDS server instead, Babelfish

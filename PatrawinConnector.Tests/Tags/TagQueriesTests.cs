@@ -1,4 +1,7 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using PatrawinConnector.Domain.Patrawin;
 using PatrawinConnector.Domain.Tags;
 using PatrawinConnector.Tests.Support;
 
@@ -24,6 +27,24 @@ public sealed class TagQueriesTests
     {
         await _scope.DisposeAsync();
         await _harness.DisposeAsync();
+    }
+
+    [Test]
+    public async Task ScanTimeout_ContextBackInThePool_PostingPathGetsTheShortTimeoutAgain()
+    {
+        PatrawinDbContext used;
+        await using (var tagRun = _harness.Services.CreateAsyncScope())
+        {
+            used = tagRun.ServiceProvider.GetRequiredService<PatrawinDbContext>();
+            await tagRun.ServiceProvider.GetRequiredService<TagQueries>().NextPageAsync(TagKind.Case, KeysetPosition.Start, 5, refresh: false, CancellationToken.None);
+            Assert.That(used.Database.GetCommandTimeout(), Is.EqualTo((int)TagQueries.ScanTimeout.TotalSeconds));
+        }
+
+        await using var next = _harness.Services.CreateAsyncScope();
+        var again = next.ServiceProvider.GetRequiredService<PatrawinDbContext>();
+        Assert.That(again, Is.SameAs(used), "the pool handed the same context out again");
+        Assert.That(again.Database.GetCommandTimeout(),
+            Is.EqualTo(_harness.Services.GetRequiredService<IOptions<PatrawinOptions>>().Value.CommandTimeoutSeconds));
     }
 
     [TestCase(1)]
