@@ -8,11 +8,12 @@ namespace PatrawinConnector.Api.Ops;
 /// <summary>
 /// /ops/api/jobs from Hangfire's store: the schedule and paused flag (JobSchedules), the last run (JobRunJournal), and
 /// Hangfire's own recurring-job record. A run that was triggered but has not started yet (waiting in the queue for a
-/// worker) shows as due now, so a job is never shown as neither due nor running in the moment it is started.
+/// worker, or taken by one that has not recorded its start in the journal yet) shows as due now, so a job is never
+/// shown as neither due nor running in the moment it is started.
 /// </summary>
 public sealed class JobStatusReader(JobStorage storage, JobSchedules schedules, JobRunJournal journal, TimeProvider clock)
 {
-    private static readonly string[] Waiting = [EnqueuedState.StateName, ScheduledState.StateName, AwaitingState.StateName];
+    private static readonly string[] Waiting = [EnqueuedState.StateName, ScheduledState.StateName, AwaitingState.StateName, ProcessingState.StateName];
 
     public IReadOnlyList<JobView> All()
     {
