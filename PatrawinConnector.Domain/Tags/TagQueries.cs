@@ -17,9 +17,11 @@ public sealed class TagQueries(PatrawinDbContext db)
 {
     /// <summary>
     /// Up to this many rows after a cursor, a run reads them as one window and resolves the client links of those rows
-    /// only; beyond it (and from the start), it streams the whole ordered set. Measured in docs/performance.md.
+    /// only; beyond it (and from the start), it streams the whole ordered set. The window's numbers are one parameter
+    /// each: 2,000 stays under SQL Server's 2,100 parameters, under EF Core's switch to OPENJSON (which a database at a
+    /// compatibility level below 130 lacks) and far under the 32,766 variables of a default SQLite build.
     /// </summary>
-    internal const int FewRows = 50_000;
+    internal const int FewRows = 2_000;
 
     /// <summary>
     /// How long one tag read may take at least, whatever PATRAWIN_COMMAND_TIMEOUT_SECONDS says: without an index on the

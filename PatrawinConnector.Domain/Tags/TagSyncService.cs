@@ -55,7 +55,7 @@ public sealed class TagSyncService(
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            logger.LogWarning("tag-sync of {Kind}s stopped: {Error}", kind, e.Message);
+            logger.LogWarning(e, "tag-sync of {Kind}s stopped: {Error}", kind, e.Message);
             throw;
         }
     }
@@ -98,6 +98,10 @@ public sealed class TagSyncService(
                 {
                     (var done, cursorSaved) = Complete(inFlight, cursorName, cursorSaved, ct);
                     summary += done;
+                }
+                if (cursorSaved.IsFaulted)
+                {
+                    await cursorSaved;   // a cursor that cannot be saved stops the drain now, not after the whole table
                 }
             }
             await reader;

@@ -78,6 +78,23 @@ public sealed class PatrawinQuerySnapshotTests
             _db, kind, new KeysetPosition(new DateTime(2024, 3, 1, 10, 15, 0), "P1033SE00"), refresh, TagQueries.NumbersAmong(_db, kind, numbers)).ToQueryString());
     }
 
+    // The largest window an incremental run looks up: one parameter per number, within SQL Server's 2,100, and never
+    // OPENJSON, which a Patrawin database below compatibility level 130 does not have.
+    [TestCase(TagKind.Case, false)]
+    [TestCase(TagKind.Client, false)]
+    [TestCase(TagKind.Case, true)]
+    [TestCase(TagKind.Client, true)]
+    public void Ordered_LargestWindow_SqlServer_PlainParametersWithinTheLimit(TagKind kind, bool refresh)
+    {
+        var numbers = Enumerable.Range(0, TagQueries.FewRows).Select(i => $"P{i:D7}SE00").ToList();
+
+        var sql = TagQueries.Ordered(
+            _db, kind, new KeysetPosition(new DateTime(2024, 3, 1, 10, 15, 0), "P1033SE00"), refresh, TagQueries.NumbersAmong(_db, kind, numbers)).ToQueryString();
+
+        Assert.That(sql, Does.Not.Contain("OPENJSON"));
+        Assert.That(sql.Split('\n').Count(line => line.StartsWith("DECLARE @", StringComparison.Ordinal)), Is.InRange(TagQueries.FewRows, 2_100));
+    }
+
     [TestCase(TagKind.Case, "tags-cases-window.sql")]
     [TestCase(TagKind.Client, "tags-clients-window.sql")]
     public void Window_SqlServer_MatchesSnapshot(TagKind kind, string snapshot) =>

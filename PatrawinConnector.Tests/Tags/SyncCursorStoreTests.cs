@@ -25,6 +25,8 @@ public sealed class SyncCursorStoreTests
         Assert.That((updated!.CreatedAt, updated.Number, updated.PassDone), Is.EqualTo(((DateTime?)At, "P1033SE00", 3)));
         Assert.That(await store.PositionAsync("updated-by-sql", CancellationToken.None), Is.EqualTo(new KeysetPosition(At, "P1033SE00")));
         Assert.That(await ColumnsAsync(harness, "updated-by-sql"), Is.EqualTo(await ColumnsAsync(harness, "inserted-by-ef")));
+        Assert.That(await UpdatedAtAsync(harness, "updated-by-sql"), Does.Match(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,7})?$"),
+            "the time of the change in EF's own text form (trailing zeros of the fraction left out, as EF leaves them)");
     }
 
     [Test]
@@ -40,13 +42,18 @@ public sealed class SyncCursorStoreTests
         Assert.That((await store.FindAsync(SyncCursor.CaseSync, CancellationToken.None))!.Number, Is.EqualTo(number));
     }
 
-    /// <summary>The stored text of the date columns and the type SQLite keeps them as.</summary>
+    /// <summary>The stored text of the position's date and the type SQLite keeps both date columns as.</summary>
     private static async Task<string> ColumnsAsync(DomainHarness harness, string name)
     {
         await using var db = await harness.Services.GetRequiredService<IDbContextFactory<ConnectorStateDbContext>>().CreateDbContextAsync();
-        var text = await db.Database.SqlQuery<string>(
-            $"SELECT CreatedAt || ' ' || typeof(CreatedAt) || ' ' || typeof(UpdatedAt) || ' ' || length(UpdatedAt) AS Value FROM SyncCursors WHERE Name = {name}")
+        return await db.Database.SqlQuery<string>(
+            $"SELECT CreatedAt || ' ' || typeof(CreatedAt) || ' ' || typeof(UpdatedAt) AS Value FROM SyncCursors WHERE Name = {name}")
             .SingleAsync();
-        return text;
+    }
+
+    private static async Task<string> UpdatedAtAsync(DomainHarness harness, string name)
+    {
+        await using var db = await harness.Services.GetRequiredService<IDbContextFactory<ConnectorStateDbContext>>().CreateDbContextAsync();
+        return await db.Database.SqlQuery<string>($"SELECT UpdatedAt AS Value FROM SyncCursors WHERE Name = {name}").SingleAsync();
     }
 }

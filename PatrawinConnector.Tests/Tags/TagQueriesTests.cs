@@ -29,6 +29,31 @@ public sealed class TagQueriesTests
         await _harness.DisposeAsync();
     }
 
+    // FewRows after the cursor: one window and one look-up of its links; one more: the whole ordered stream. Both give
+    // the rows the run from the start gives after that row, in its order.
+    [TestCase(0)]
+    [TestCase(1)]
+    public async Task NewAfterAsync_WindowOrStreamAtTheBoundary_SameRowsAsTheStreamFromTheStart(int beyondWindow)
+    {
+        await _harness.Patrawin.AddRandomCasesAsync(TagQueries.FewRows + 10, seed: 3);
+        var all = await ToListAsync(_queries.NewAfterAsync(TagKind.Case, KeysetPosition.Start, CancellationToken.None));
+        var cursor = all[^(TagQueries.FewRows + beyondWindow + 1)].Position;
+
+        var after = await ToListAsync(_queries.NewAfterAsync(TagKind.Case, cursor, CancellationToken.None));
+
+        Assert.That(after.Select(r => r.Number), Is.EqualTo(all.Skip(all.Count - TagQueries.FewRows - beyondWindow).Select(r => r.Number)));
+    }
+
+    private static async Task<List<TagRow>> ToListAsync(IAsyncEnumerable<TagRow> rows)
+    {
+        var list = new List<TagRow>();
+        await foreach (var row in rows)
+        {
+            list.Add(row);
+        }
+        return list;
+    }
+
     [Test]
     public async Task ScanTimeout_ContextBackInThePool_PostingPathGetsTheShortTimeoutAgain()
     {
