@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PatrawinConnector.Domain.State;
@@ -92,6 +93,29 @@ public sealed class TagSyncServiceTests
         Assert.That((await store.FindAsync(SyncCursor.CaseSync, CancellationToken.None))!.Number, Is.Null);
         Assert.That((await store.FindAsync(SyncCursor.ClientSync, CancellationToken.None))!.Number, Is.EqualTo(clients[^1]));
         Assert.That(Sent(clients), Is.EqualTo(clients));
+    }
+
+    [Test]
+    public async Task RunAsync_CursorCannotBeSaved_DrainStopsWithinAFewBatchesNotAtTheEnd()
+    {
+        await _harness.Patrawin.AddRandomCasesAsync(300, seed: 5);
+        var needed = ((await _harness.Patrawin.ExpectedNewCasesAsync()).Count + 2) / 3;
+        var batches = 0;
+        _harness.WiseTime.BeforeTagBatch = async _ =>
+        {
+            await Task.Delay(5);   // an upload takes longer than a cursor save, as against the real API
+            if (Interlocked.Increment(ref batches) == 3)
+            {
+                // The state database loses its cursor table: every cursor save from now on fails.
+                await using var db = await _harness.Services.GetRequiredService<IDbContextFactory<ConnectorStateDbContext>>().CreateDbContextAsync();
+                await db.Database.ExecuteSqlRawAsync("ALTER TABLE SyncCursors RENAME TO SyncCursorsGone");
+            }
+        };
+
+        Assert.That(RunAsync, Throws.InstanceOf<Microsoft.Data.Sqlite.SqliteException>().With.Message.Contains("SyncCursors"));
+
+        Assert.That(needed, Is.GreaterThan(60));
+        Assert.That(_harness.WiseTime.UpsertedBatches.Count, Is.LessThan(30), "the drains stopped soon after the first failed save");
     }
 
     /// <summary>The names WiseTime accepted that are among <paramref name="names"/>, in the order it accepted them.</summary>
