@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Hangfire;
+using Hangfire.Storage;
 
 namespace PatrawinConnector.Api.Jobs;
 
@@ -24,13 +25,18 @@ public sealed class JobRunJournal(JobStorage storage)
     private const string Field = "run";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public void Started(string jobId, string backgroundJobId, DateTime at) =>
-        Write(jobId, new JobRunRecord(backgroundJobId, at.ToUniversalTime(), null, JobRunRecord.Running, null, null, Last(jobId)?.ConsecutiveFailures ?? 0));
+    public void Started(string jobId, string backgroundJobId, DateTime at)
+    {
+        using var connection = storage.GetConnection();
+        Write(connection, jobId, new JobRunRecord(backgroundJobId, at.ToUniversalTime(), null, JobRunRecord.Running, null, null,
+            Last(connection, jobId)?.ConsecutiveFailures ?? 0));
+    }
 
     public void Finished(string jobId, DateTime at, string? message, Exception? failure)
     {
-        var last = Last(jobId);
-        Write(jobId, new JobRunRecord(
+        using var connection = storage.GetConnection();
+        var last = Last(connection, jobId);
+        Write(connection, jobId, new JobRunRecord(
             last?.BackgroundJobId ?? string.Empty,
             last?.StartedAt ?? at.ToUniversalTime(),
             at.ToUniversalTime(),
@@ -43,15 +49,18 @@ public sealed class JobRunJournal(JobStorage storage)
     public JobRunRecord? Last(string jobId)
     {
         using var connection = storage.GetConnection();
+        return Last(connection, jobId);
+    }
+
+    /// <summary>The last run, on a connection the caller already has open (one per request, not one per job).</summary>
+    public static JobRunRecord? Last(IStorageConnection connection, string jobId)
+    {
         var text = connection.GetAllEntriesFromHash(Key(jobId))?.GetValueOrDefault(Field);
         return string.IsNullOrEmpty(text) ? null : JsonSerializer.Deserialize<JobRunRecord>(text, Json);
     }
 
-    private void Write(string jobId, JobRunRecord run)
-    {
-        using var connection = storage.GetConnection();
+    private static void Write(IStorageConnection connection, string jobId, JobRunRecord run) =>
         connection.SetRangeInHash(Key(jobId), [new KeyValuePair<string, string>(Field, JsonSerializer.Serialize(run, Json))]);
-    }
 
     private static string Key(string jobId) => $"patrawin:job-run:{jobId}";
 

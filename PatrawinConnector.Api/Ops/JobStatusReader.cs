@@ -11,21 +11,19 @@ namespace PatrawinConnector.Api.Ops;
 /// worker, or taken by one that has not recorded its start in the journal yet) shows as due now, so a job is never
 /// shown as neither due nor running in the moment it is started.
 /// </summary>
-public sealed class JobStatusReader(JobStorage storage, JobSchedules schedules, JobRunJournal journal, TimeProvider clock)
+public sealed class JobStatusReader(JobStorage storage, TimeProvider clock)
 {
     private static readonly string[] Waiting = [EnqueuedState.StateName, ScheduledState.StateName, AwaitingState.StateName, ProcessingState.StateName];
 
     public IReadOnlyList<JobView> All()
     {
-        List<RecurringJobDto> recurring;
-        using (var connection = storage.GetConnection())
-        {
-            recurring = connection.GetRecurringJobs(JobCatalog.All.Select(j => j.Id));
-        }
+        // One storage connection for the whole view (the dashboard polls it), not one per job and per record.
+        using var connection = storage.GetConnection();
+        var recurring = connection.GetRecurringJobs(JobCatalog.All.Select(j => j.Id));
         return JobCatalog.All.Select(job =>
         {
-            var schedule = schedules.Get(job.Id);
-            var last = journal.Last(job.Id);
+            var schedule = JobSchedules.Get(connection, job.Id);
+            var last = JobRunJournal.Last(connection, job.Id);
             var hangfire = recurring.Find(r => r.Id == job.Id);
             var waiting = hangfire is { LastJobId: { } queued } && Waiting.Contains(hangfire.LastJobState) && last?.BackgroundJobId != queued;
             var nextRunAt = waiting ? hangfire!.LastExecution ?? clock.GetUtcNow().UtcDateTime : schedule.NextRunAt;
