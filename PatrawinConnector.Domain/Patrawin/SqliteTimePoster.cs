@@ -64,7 +64,7 @@ public sealed class SqliteTimePoster(PatrawinConnectionString connectionString, 
                 // The sandbox was created in WAL mode, where NORMAL keeps every commit across a process crash without an
                 // fsync per commit, and its checkpoints are the WalCheckpointer's. A file the operator gave is left on
                 // SQLite's defaults.
-                await State.SqlitePragmasOnce.ApplyAsync(connection, "PRAGMA synchronous = NORMAL; " + State.WalCheckpointer.ConnectionPragma, cancellationToken);
+                await State.SqlitePragmasOnce.ApplyAsync(connection, State.WalCheckpointer.WriterPragmas, cancellationToken);
             }
             await using var transaction = connection.BeginTransaction();
             var ids = new List<int>(entries.Count);

@@ -11,7 +11,7 @@ namespace PatrawinConnector.Domain.State;
 /// </summary>
 internal sealed class StatePragmas : DbConnectionInterceptor
 {
-    private const string Pragmas = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; " + WalCheckpointer.ConnectionPragma;
+    private static readonly string Pragmas = "PRAGMA busy_timeout = 5000; " + WalCheckpointer.WriterPragmas;
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) =>
         SqlitePragmasOnce.Apply((Microsoft.Data.Sqlite.SqliteConnection)connection, Pragmas);

@@ -24,8 +24,11 @@ public sealed partial class WalCheckpointer(
     /// <summary>SQLite's own checkpoint, should this service fall behind or stop: about 80 MB of WAL.</summary>
     public const int BackstopPages = 20_000;
 
-    /// <summary>What the hot connections of these files set, once per SQLite handle.</summary>
-    public const string ConnectionPragma = "PRAGMA wal_autocheckpoint = 20000;";
+    /// <summary>
+    /// What every connection that writes to one of these files sets, once per SQLite handle: commits that wait for the
+    /// WAL only, and SQLite's own checkpoint held back to the backstop.
+    /// </summary>
+    public static readonly string WriterPragmas = $"PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = {BackstopPages};";
 
     internal static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
 

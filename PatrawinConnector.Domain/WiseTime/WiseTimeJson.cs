@@ -8,15 +8,17 @@ namespace PatrawinConnector.Domain.WiseTime;
 /// <summary>Connect API JSON: camelCase, nulls omitted on write, tolerant on read.</summary>
 public static class WiseTimeJson
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    /// <summary>
+    /// The generated context's own settings (so that its fast writer is used for tag batches, the one body sent hundreds
+    /// of times a second), with reflection for every other type.
+    /// </summary>
+    public static readonly JsonSerializerOptions Options = new(WiseTimeJsonContext.Default.Options)
     {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        // Tag batches, the one body sent hundreds of times a second, are written by generated code; the rest by reflection.
         TypeInfoResolver = JsonTypeInfoResolver.Combine(WiseTimeJsonContext.Default, new DefaultJsonTypeInfoResolver()),
     };
 }
 
-/// <summary>The same settings as <see cref="WiseTimeJson.Options"/>, so that the generated writer can be used with them.</summary>
+/// <summary>Connect API JSON settings, stated once: <see cref="WiseTimeJson.Options"/> copies them.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(BatchUpsertTagRequest))]
 internal sealed partial class WiseTimeJsonContext : JsonSerializerContext;
