@@ -7,7 +7,7 @@ public static class JobCatalog
 
     public static readonly IReadOnlyList<Entry> All =
     [
-        new(TagSyncJob.Id, "New Patrawin cases, then new clients, as WiseTime tags", typeof(TagSyncJob)),
+        new(TagSyncJob.Id, "New Patrawin cases and clients, side by side, as WiseTime tags", typeof(TagSyncJob)),
         new(TagRefreshJob.Id, "Slow refresh of every tag; blocked clients' tags deleted", typeof(TagRefreshJob)),
         new(ActivityTypeSyncJob.Id, "Patrawin activity codes as WiseTime activity types", typeof(ActivityTypeSyncJob)),
         new(ExternalHoursSyncJob.Id, "Kimai timesheet entries as CiviCRM \"Service Hours\" activities", typeof(ExternalHoursSyncJob)),
