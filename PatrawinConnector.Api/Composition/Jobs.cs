@@ -77,6 +77,7 @@ public static class Jobs
         services.AddTransient<TagRefreshJob>();
         services.AddTransient<ActivityTypeSyncJob>();
         services.AddTransient<ExternalHoursSyncJob>();
+        services.AddHostedService<TagSyncWarmUp>();
 
         services.AddHangfire(hangfire => hangfire
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using PatrawinConnector.Domain.Patrawin;
 using PatrawinConnector.Domain.Tags;
 using PatrawinConnector.Tests.Support;
@@ -84,6 +85,57 @@ public sealed class TagQueryPlanTests
 
         Assert.That((first.Count, next.Count), Is.EqualTo((100, 100)));
         await AssertNoScanPerRowAsync(commands);
+    }
+
+    // The start-up warm-up (TagSyncWarmUp) on a process's cold query cache: afterwards a first sync, an incremental run
+    // and a resumed first sync of either kind translate nothing before their first statement, and it sent nothing.
+    [Test]
+    public async Task Prepare_ColdQueryCache_RunsOfBothKindsThenCompileNoQuery()
+    {
+        await using (var connection = new SqliteConnection(_connectionString))
+        {
+            await connection.OpenAsync();
+            await using var more = connection.CreateCommand();
+            more.CommandText = $"""
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {TagQueries.FewRows + 100})
+                INSERT INTO KUND_24 (Kundnr, Kortnamnkund, Skapatdat, Kreditjn, Valutakod, Landkod, Sprakkod, Rowguid, Einvoicetype,
+                    Xmlinvoicetypeid, Einvoiceaccent, Enableipforecaster, Automatfakturajn, Usebasicoutsourcingsurcharge, IsAgentInFile)
+                SELECT printf('L%05d', i), 'Client ' || i, datetime('2001-01-01', '+' || i || ' hours'), 'A', 'SEK', 'SE', 'E', 'g', 0, 0, 0, 0, 'N', 0, 0 FROM n;
+                """;   // enough clients that a resumed first sync of clients streams too
+            await more.ExecuteNonQueryAsync();
+        }
+        await using var efServices = new ServiceCollection().AddEntityFrameworkSqlite().BuildServiceProvider();
+        var compilations = new List<string>();
+        var commands = new List<Statement>();
+        var options = new DbContextOptionsBuilder<PatrawinDbContext>()
+            .UseInternalServiceProvider(efServices)
+            .UseSqlite(_connectionString)
+            .AddInterceptors(new CapturingInterceptor(commands))
+            .LogTo(compilations.Add, [CoreEventId.QueryCompilationStarting])
+            .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
+            .Options;
+
+        await using (var warmUp = new PatrawinDbContext(options))
+        {
+            new TagQueries(warmUp).Prepare();
+        }
+        var prepared = compilations.Count;
+        compilations.Clear();
+
+        await using var run = new PatrawinDbContext(options);
+        var queries = new TagQueries(run);
+        foreach (var kind in new[] { TagKind.Case, TagKind.Client })
+        {
+            var all = await ReadAllAsync(queries.NewAfterAsync(kind, KeysetPosition.Start, CancellationToken.None));
+            var dated = all.Where(r => !r.Position.InUndatedSegment).ToList();
+            var few = await ReadAllAsync(queries.NewAfterAsync(kind, dated[^(TagQueries.FewRows / 20)].Position, CancellationToken.None));
+            var many = await ReadAllAsync(queries.NewAfterAsync(kind, dated[0].Position, CancellationToken.None));
+            Assert.That((few.Count, many.Count), Is.EqualTo((TagQueries.FewRows / 20 - 1, all.Count - all.IndexOf(dated[0]) - 1)), $"{kind}");
+        }
+
+        Assert.That(compilations, Is.Empty, "the runs found every statement in the query cache");
+        Assert.That(prepared, Is.EqualTo(8), "four statements of each kind translated");
+        Assert.That(commands.Count, Is.EqualTo(10), "per kind: a stream; a window and its look-up; a window and a stream. The warm-up sends none");
     }
 
     private (List<Statement> Commands, TagQueries Queries, PatrawinDbContext Db) Open()
