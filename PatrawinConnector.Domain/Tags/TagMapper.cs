@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using PatrawinConnector.Domain.WiseTime.Contracts;
 
@@ -10,6 +11,10 @@ namespace PatrawinConnector.Domain.Tags;
 /// </summary>
 public static class TagMapper
 {
+    /// <summary>What <see cref="char.IsControl(char)"/> accepts (C0, DEL and C1), searched vectorised: a first sync maps a million rows.</summary>
+    private static readonly SearchValues<char> ControlCharacters = SearchValues.Create(
+        Enumerable.Range(0, 0xA0).Select(c => (char)c).Where(char.IsControl).ToArray());
+
     public static bool TryMap(TagRow row, string path, [NotNullWhen(true)] out UpsertTagRequest? tag, [NotNullWhen(false)] out string? skipReason)
     {
         tag = null;
@@ -19,7 +24,7 @@ public static class TagMapper
             skipReason = "its number is blank";
             return false;
         }
-        if (name.Any(char.IsControl))
+        if (name.AsSpan().ContainsAny(ControlCharacters))
         {
             skipReason = "its number contains control characters (tabs or line breaks)";
             return false;
@@ -44,6 +49,6 @@ public static class TagMapper
     /// <summary>Trimmed, control characters as spaces; empty when there is none (an empty description leaves WiseTime's as it is).</summary>
     private static string Clean(string? description) =>
         description is null ? string.Empty
-        : description.Any(char.IsControl) ? new string(description.Select(c => char.IsControl(c) ? ' ' : c).ToArray()).Trim()
+        : description.AsSpan().ContainsAny(ControlCharacters) ? new string(description.Select(c => char.IsControl(c) ? ' ' : c).ToArray()).Trim()
         : description.Trim();
 }

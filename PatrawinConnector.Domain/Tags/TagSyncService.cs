@@ -77,7 +77,10 @@ public sealed class TagSyncService(
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var pages = Channel.CreateBounded<Batch>(new BoundedChannelOptions(settings.TagUpsertConcurrency) { SingleReader = true, SingleWriter = true });
-        var reader = ReadAsync(queries, kind, position, pages.Writer, stop.Token);
+        // Its own thread, not the pool's: a SQLite statement runs its whole scan and sort inside the first read, seconds on
+        // a million cases without an index, and a pool thread blocked that long on two cores starves the uploads.
+        var reader = Task.Factory.StartNew(() => ReadAsync(queries, kind, position, pages.Writer, stop.Token),
+            stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
         var inFlight = new Queue<InFlight>();
         var cursorSaved = Task.CompletedTask;   // cursor writes, chained in batch order, off the upload path
         var summary = new TagRunSummary(0, 0, 0, 0);

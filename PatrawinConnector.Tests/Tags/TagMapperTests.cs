@@ -19,6 +19,8 @@ public sealed class TagMapperTests
     [TestCase("   ", "")]
     [TestCase("Line\r\nbreak\tand tab", "Line  break and tab")]
     [TestCase("Ärende för Skärgård 日本", "Ärende för Skärgård 日本")]
+    [TestCase("a\u007Fb\u0085c\u009Fd\u0000e", "a b c d e")]
+    [TestCase("no-break\u00A0space", "no-break\u00A0space")]
     public void TryMap_OddDescription_CleanDescription(string? description, string expected)
     {
         Assert.That(TagMapper.TryMap(new TagRow("P1", description, null), "/", out var tag, out _), Is.True);
@@ -47,6 +49,9 @@ public sealed class TagMapperTests
     [TestCase("   ", "blank")]
     [TestCase("P1\tX", "control characters")]
     [TestCase("P1\nX", "control characters")]
+    [TestCase("P1\u0000X", "control characters")]
+    [TestCase("P1\u007FX", "control characters")]
+    [TestCase("P1\u009FX", "control characters")]
     public void TryMap_UnusableNumber_SkippedWithReason(string number, string expected)
     {
         Assert.That(TagMapper.TryMap(new TagRow(number, "x", null), "/", out _, out var reason), Is.False);
