@@ -39,7 +39,7 @@ public sealed class TagSyncService(
     public async Task<TagRunSummary> RunAsync(CancellationToken cancellationToken)
     {
         using var slots = new SemaphoreSlim(options.Value.TagUpsertConcurrency);
-        // On the thread pool: a SQLite statement runs its whole sort inside the first read, on the calling thread.
+        // Both at once, off the job's thread: each drain's first steps (its cursor, its count) are synchronous on SQLite.
         var cases = Task.Run(() => DrainInOwnScopeAsync(TagKind.Case, SyncCursor.CaseSync, slots, cancellationToken), cancellationToken);
         var clients = Task.Run(() => DrainInOwnScopeAsync(TagKind.Client, SyncCursor.ClientSync, slots, cancellationToken), cancellationToken);
         await ((Task)Task.WhenAll(cases, clients)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
