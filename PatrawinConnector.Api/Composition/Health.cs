@@ -17,8 +17,8 @@ public static class Health
         services.AddSingleton<SelfCheckMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<SelfCheckMonitor>());
 
-        var quick = TimeSpan.FromSeconds(5);
-        var probe = TimeSpan.FromSeconds(10);   // a probe never waits for SqlClient's connect timeout
+        var quick = HealthTimeouts.Local;
+        var probe = HealthTimeouts.Remote;
         var patrawin = builder.Configuration.Get<PatrawinOptions>() ?? new PatrawinOptions();
         var checks = services.AddHealthChecks().AddCheck<LivenessCheck>("self-check", tags: [HealthTags.Live]);
         // "patrawin" is not a self-check: a restart does not bring a stopped SQL Server back, it only loops (issue 10)
@@ -44,11 +44,11 @@ public static class Health
                 });
         }
         checks
-            .AddCheck<PatrawinSchemaCheck>("patrawin-schema", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(10))
+            .AddCheck<PatrawinSchemaCheck>("patrawin-schema", tags: [HealthTags.Ready], timeout: probe)
             .AddCheck<StateStoreCheck>("state-store", tags: [HealthTags.Ready, HealthTags.Self], timeout: quick)
             .AddCheck<SchedulerCheck>("scheduler", tags: [HealthTags.Ready, HealthTags.Self], timeout: quick)
-            .AddCheck<WiseTimeCheck>("wisetime", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(10))
-            .AddCheck<PendingTimeCheck>("pending-time", tags: [HealthTags.Ready], timeout: PendingTimeCheck.Timeout)
+            .AddCheck<WiseTimeCheck>("wisetime", tags: [HealthTags.Ready], timeout: probe)
+            .AddCheck<PendingTimeCheck>("pending-time", tags: [HealthTags.Ready], timeout: probe)
             .AddCheck<LongPollCheck>("long-poll", tags: [HealthTags.Ready])
             .AddCheck<ExternalHoursCheck>("external-hours", tags: [HealthTags.Ready], timeout: quick);
         return builder;

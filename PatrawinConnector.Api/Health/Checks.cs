@@ -102,9 +102,6 @@ internal sealed class WiseTimeCheck(IWiseTimeClient wiseTime, IOptions<WiseTimeO
 internal sealed class PendingTimeCheck(
     PatrawinHealthQueries queries, IOptions<HealthOptions> health, IOptions<PatrawinOptions> patrawin, TimeProvider clock) : IHealthCheck
 {
-    /// <summary>The probe's time for this check (its registration in Composition/Health.cs).</summary>
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         if (patrawin.Value.IsSandbox)
@@ -121,7 +118,7 @@ internal sealed class PendingTimeCheck(
         catch (Exception e)
         {
             // Whatever stops the read (an unreachable server, a file that cannot be opened, the probe's timeout) is the reason, never a throw.
-            return HealthCheckResult.Unhealthy($"PENDING_TIME_335 cannot be read, so Patrawin's import cannot be checked: {HealthFailure.Reason(e, Timeout)}", e);
+            return HealthCheckResult.Unhealthy($"PENDING_TIME_335 cannot be read, so Patrawin's import cannot be checked: {HealthFailure.Reason(e, HealthTimeouts.Remote)}", e);
         }
         return oldest is null
             ? HealthCheckResult.Healthy($"Patrawin imports posted time within {health.Value.PendingTimeMinutes} minutes")

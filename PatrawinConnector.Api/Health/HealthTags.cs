@@ -11,3 +11,13 @@ public static class HealthTags
     /// <summary>The self-check: what a restart of the connector could fix (not WiseTime, not Patrawin's import).</summary>
     public const string Self = "self";
 }
+
+/// <summary>How long one check may take within a probe (its registration in Composition/Health.cs).</summary>
+public static class HealthTimeouts
+{
+    /// <summary>A check of the connector's own files and scheduler.</summary>
+    public static readonly TimeSpan Local = TimeSpan.FromSeconds(5);
+
+    /// <summary>A check that waits on Patrawin or WiseTime: a probe never waits for SqlClient's connect timeout.</summary>
+    public static readonly TimeSpan Remote = TimeSpan.FromSeconds(10);
+}
