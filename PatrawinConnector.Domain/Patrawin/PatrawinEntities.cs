@@ -3,8 +3,15 @@ namespace PatrawinConnector.Domain.Patrawin;
 // Read models of the Patrawin tables the connector uses. Only the columns it reads are mapped;
 // Patrawin's names appear only in Configurations/.
 
+/// <summary>A case or a client: what the tag jobs' keyset order (created, number) reads.</summary>
+public interface IKeysetRow
+{
+    string Number { get; }
+    DateTime? CreatedAt { get; }
+}
+
 /// <summary>A case (ARENDE_1).</summary>
-public sealed class PatrawinCase
+public sealed class PatrawinCase : IKeysetRow
 {
     public required string Number { get; init; }
     public string? Catchword { get; init; }
@@ -12,7 +19,7 @@ public sealed class PatrawinCase
 }
 
 /// <summary>A client (KUND_24).</summary>
-public sealed class PatrawinClient
+public sealed class PatrawinClient : IKeysetRow
 {
     public required string Number { get; init; }
     public required string ShortName { get; init; }

@@ -142,7 +142,6 @@ public sealed class TagQueries(PatrawinDbContext db)
     /// </summary>
     internal static IQueryable<TagRow> Ordered(PatrawinDbContext db, TagKind kind, KeysetPosition after, bool refresh, IQueryable<string>? within)
     {
-        var min = KeysetPosition.MinCreated;
         if (kind == TagKind.Case)
         {
             var cases = After(db.Cases, after);
@@ -151,8 +150,7 @@ public sealed class TagQueries(PatrawinDbContext db)
                 cases = cases.Where(c => within.Contains(c.Number));
             }
             var eligible = CasesLinkedTo(db, refresh ? _ => true : cl => cl.Type != CreditLevel.BlockedType, within);
-            var ordered = cases.Where(c => eligible.Contains(c.Number))
-                .OrderBy(c => c.CreatedAt == null || c.CreatedAt <= min ? min : c.CreatedAt).ThenBy(c => c.Number);
+            var ordered = InKeysetOrder(cases.Where(c => eligible.Contains(c.Number)));
             if (!refresh)
             {
                 return ordered.Select(c => new TagRow(c.Number, c.Catchword, c.CreatedAt, false, false));
@@ -173,23 +171,17 @@ public sealed class TagQueries(PatrawinDbContext db)
         var casesNamedLikeClients = CasesLinkedTo(db, cl => cl.Type != CreditLevel.BlockedType, within ?? db.Clients.Select(k => k.Number))
             .Where(number => db.Cases.Any(c => c.Number == number));
         var blockedCodes = db.CreditLevels.Where(cl => cl.Type == CreditLevel.BlockedType).Select(cl => (string?)cl.Code);
-        var orderedClients = clients.Where(k => codes.Contains(k.CreditCode))
-            .OrderBy(k => k.CreatedAt == null || k.CreatedAt <= min ? min : k.CreatedAt).ThenBy(k => k.Number);
+        var orderedClients = InKeysetOrder(clients.Where(k => codes.Contains(k.CreditCode)));
         return refresh
             ? orderedClients.Select(k => new TagRow(k.Number, k.ShortName, k.CreatedAt, blockedCodes.Contains(k.CreditCode), casesNamedLikeClients.Contains(k.Number)))
             : orderedClients.Select(k => new TagRow(k.Number, k.ShortName, k.CreatedAt, false, casesNamedLikeClients.Contains(k.Number)));
     }
 
     /// <summary>The next <paramref name="take"/> rows of the table after <paramref name="after"/>, eligible or not, in keyset order.</summary>
-    internal static IQueryable<TagRow> Window(PatrawinDbContext db, TagKind kind, KeysetPosition after, int take)
-    {
-        var min = KeysetPosition.MinCreated;
-        return kind == TagKind.Case
-            ? After(db.Cases, after).OrderBy(c => c.CreatedAt == null || c.CreatedAt <= min ? min : c.CreatedAt).ThenBy(c => c.Number)
-                .Take(take).Select(c => new TagRow(c.Number, null, c.CreatedAt, false, false))
-            : After(db.Clients, after).OrderBy(k => k.CreatedAt == null || k.CreatedAt <= min ? min : k.CreatedAt).ThenBy(k => k.Number)
-                .Take(take).Select(k => new TagRow(k.Number, null, k.CreatedAt, false, false));
-    }
+    internal static IQueryable<TagRow> Window(PatrawinDbContext db, TagKind kind, KeysetPosition after, int take) =>
+        kind == TagKind.Case
+            ? InKeysetOrder(After(db.Cases, after)).Take(take).Select(c => new TagRow(c.Number, null, c.CreatedAt, false, false))
+            : InKeysetOrder(After(db.Clients, after)).Take(take).Select(k => new TagRow(k.Number, null, k.CreatedAt, false, false));
 
     internal static IQueryable<string> NumbersAmong(PatrawinDbContext db, TagKind kind, List<string> numbers) =>
         kind == TagKind.Case
@@ -201,22 +193,20 @@ public sealed class TagQueries(PatrawinDbContext db)
     /// after (1900, N) come the undated rows numbered above N and every dated row. After a dated (T, N):
     /// created &gt;= T and (created &gt; T or number &gt; N).
     /// </summary>
-    private static IQueryable<PatrawinCase> After(IQueryable<PatrawinCase> cases, KeysetPosition after)
+    private static IQueryable<T> After<T>(IQueryable<T> rows, KeysetPosition after) where T : class, IKeysetRow
     {
         var (createdAt, number) = (after.CreatedAt, after.Number);
         var min = KeysetPosition.MinCreated;
-        return number is null ? cases
-            : after.InUndatedSegment ? cases.Where(c => c.CreatedAt > min || string.Compare(c.Number, number) > 0)
-            : cases.Where(c => c.CreatedAt >= createdAt && (c.CreatedAt > createdAt || string.Compare(c.Number, number) > 0));
+        return number is null ? rows
+            : after.InUndatedSegment ? rows.Where(r => r.CreatedAt > min || string.Compare(r.Number, number) > 0)
+            : rows.Where(r => r.CreatedAt >= createdAt && (r.CreatedAt > createdAt || string.Compare(r.Number, number) > 0));
     }
 
-    private static IQueryable<PatrawinClient> After(IQueryable<PatrawinClient> clients, KeysetPosition after)
+    /// <summary>Keyset order: an undated row (or one on or before 1900-01-01) as of 1900-01-01, then by number.</summary>
+    private static IOrderedQueryable<T> InKeysetOrder<T>(IQueryable<T> rows) where T : class, IKeysetRow
     {
-        var (createdAt, number) = (after.CreatedAt, after.Number);
         var min = KeysetPosition.MinCreated;
-        return number is null ? clients
-            : after.InUndatedSegment ? clients.Where(k => k.CreatedAt > min || string.Compare(k.Number, number) > 0)
-            : clients.Where(k => k.CreatedAt >= createdAt && (k.CreatedAt > createdAt || string.Compare(k.Number, number) > 0));
+        return rows.OrderBy(r => r.CreatedAt == null || r.CreatedAt <= min ? min : r.CreatedAt).ThenBy(r => r.Number);
     }
 
     /// <summary>
