@@ -79,8 +79,9 @@ public sealed class TagSyncService(
         var pages = Channel.CreateBounded<Batch>(new BoundedChannelOptions(settings.TagUpsertConcurrency) { SingleReader = true, SingleWriter = true });
         // Its own thread, not the pool's: a SQLite statement runs its whole scan and sort inside the first read, seconds on
         // a million cases without an index, and a pool thread blocked that long on two cores starves the uploads.
+        // It always starts, so that it completes the channel, even when the run is already being stopped.
         var reader = Task.Factory.StartNew(() => ReadAsync(queries, kind, position, pages.Writer, stop.Token),
-            stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
         var inFlight = new Queue<InFlight>();
         var cursorSaved = Task.CompletedTask;   // cursor writes, chained in batch order, off the upload path
         var summary = new TagRunSummary(0, 0, 0, 0);
