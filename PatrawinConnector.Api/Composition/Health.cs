@@ -17,8 +17,6 @@ public static class Health
         services.AddSingleton<SelfCheckMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<SelfCheckMonitor>());
 
-        var quick = HealthTimeouts.Local;
-        var probe = HealthTimeouts.Remote;
         var patrawin = builder.Configuration.Get<PatrawinOptions>() ?? new PatrawinOptions();
         var checks = services.AddHealthChecks().AddCheck<LivenessCheck>("self-check", tags: [HealthTags.Live]);
         // "patrawin" is not a self-check: a restart does not bring a stopped SQL Server back, it only loops (issue 10)
@@ -30,7 +28,7 @@ public static class Health
                     ConnectionString = sp.GetRequiredService<PatrawinConnectionString>().Value,
                     CommandText = "SELECT TOP(1) 1 FROM ARENDE_1;",
                 }),
-                "Patrawin's SQL Server", probe), failureStatus: null, tags: [HealthTags.Ready], timeout: probe));
+                "Patrawin's SQL Server", HealthTimeouts.Remote), failureStatus: null, tags: [HealthTags.Ready], timeout: HealthTimeouts.Remote));
         }
         else
         {
@@ -38,19 +36,19 @@ public static class Health
                 customTestQuery: async (db, ct) =>
                 {
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                    timeout.CancelAfter(probe);
+                    timeout.CancelAfter(HealthTimeouts.Remote);
                     await db.Cases.AnyAsync(timeout.Token);   // SELECT EXISTS (SELECT 1 FROM ARENDE_1)
                     return true;
                 });
         }
         checks
-            .AddCheck<PatrawinSchemaCheck>("patrawin-schema", tags: [HealthTags.Ready], timeout: probe)
-            .AddCheck<StateStoreCheck>("state-store", tags: [HealthTags.Ready, HealthTags.Self], timeout: quick)
-            .AddCheck<SchedulerCheck>("scheduler", tags: [HealthTags.Ready, HealthTags.Self], timeout: quick)
-            .AddCheck<WiseTimeCheck>("wisetime", tags: [HealthTags.Ready], timeout: probe)
-            .AddCheck<PendingTimeCheck>("pending-time", tags: [HealthTags.Ready], timeout: probe)
+            .AddCheck<PatrawinSchemaCheck>("patrawin-schema", tags: [HealthTags.Ready], timeout: HealthTimeouts.Remote)
+            .AddCheck<StateStoreCheck>("state-store", tags: [HealthTags.Ready, HealthTags.Self], timeout: HealthTimeouts.Local)
+            .AddCheck<SchedulerCheck>("scheduler", tags: [HealthTags.Ready, HealthTags.Self], timeout: HealthTimeouts.Local)
+            .AddCheck<WiseTimeCheck>("wisetime", tags: [HealthTags.Ready], timeout: HealthTimeouts.Remote)
+            .AddCheck<PendingTimeCheck>("pending-time", tags: [HealthTags.Ready], timeout: HealthTimeouts.Remote)
             .AddCheck<LongPollCheck>("long-poll", tags: [HealthTags.Ready])
-            .AddCheck<ExternalHoursCheck>("external-hours", tags: [HealthTags.Ready], timeout: quick);
+            .AddCheck<ExternalHoursCheck>("external-hours", tags: [HealthTags.Ready], timeout: HealthTimeouts.Local);
         return builder;
     }
 }

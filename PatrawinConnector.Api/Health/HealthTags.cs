@@ -15,7 +15,7 @@ public static class HealthTags
 /// <summary>How long one check may take within a probe (its registration in Composition/Health.cs).</summary>
 public static class HealthTimeouts
 {
-    /// <summary>A check of the connector's own files and scheduler.</summary>
+    /// <summary>A check of what the connector keeps itself: its files, its scheduler, its job journal.</summary>
     public static readonly TimeSpan Local = TimeSpan.FromSeconds(5);
 
     /// <summary>A check that waits on Patrawin or WiseTime: a probe never waits for SqlClient's connect timeout.</summary>
